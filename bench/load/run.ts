@@ -1,0 +1,226 @@
+// Load test: the real server (PGlite and PostgreSQL) with a city of 100,000 workers, driven from
+// this second process on loopback by autocannon — 200 connections for 60 s of a mixed workload
+// (list with filters, worker detail, org counts, small writes, logins). Reports p50/p99, errors and
+// the server's peak RSS. Data is prepared once and reused (.tmp/load-*, database shegong_load).
+//
+//   node --import tsx bench/load/run.ts [--pglite] [--pg] [--seconds 60] [--connections 200]
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1]! : fallback;
+};
+const seconds = Number(flag('--seconds', '60'));
+const connections = Number(flag('--connections', '200'));
+const workers = Number(flag('--workers', '100000'));
+const kinds = (['pglite', 'pg'] as const).filter(
+  (k) => args.includes(`--${k}`) || !args.some((a) => a === '--pglite' || a === '--pg'),
+);
+const pgBase = process.env.PG_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+type TServer = { child: ChildProcess; url: string; dataDir: string };
+
+const startServer = async (kind: 'pglite' | 'pg', port: number): Promise<TServer> => {
+  const dataDir = path.join(root, `.tmp/load-${kind}`);
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    DEMO_WORKERS: String(workers),
+    LOG_LEVEL: 'warn',
+    // Logins are part of the mix and all come from 127.0.0.1: lift the per-IP/per-user limits.
+    LOGIN_RATE_IP_MAX: '1000000',
+    LOGIN_RATE_USER_MAX: '1000000',
+  };
+  if (kind === 'pg') {
+    const admin = new pg.Client({ connectionString: `${pgBase}/postgres` });
+    await admin.connect();
+    const exists = await admin.query(`select 1 from pg_database where datname = 'shegong_load'`);
+    if (exists.rowCount === 0) {
+      await admin.query('create database shegong_load');
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+    await admin.end();
+    env.DATABASE_URL = `${pgBase}/shegong_load`;
+  } else {
+    env.DATABASE_URL = '';
+  }
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'packages/cli/bin/shegong.mjs'), 'start'],
+    {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  child.stdout!.on('data', (d: Buffer) => {
+    const text = d.toString();
+    if (/载入|已启动|错误/.test(text)) process.stdout.write(`  [server] ${text}`);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 3600; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return { child, url, dataDir };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error('server did not start');
+};
+
+const adminSession = async (server: TServer) => {
+  const text = fs.readFileSync(path.join(server.dataDir, 'initial-admin.txt'), 'utf8');
+  const password = text.match(/^password=(.+)$/m)![1]!;
+  const res = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password }),
+  });
+  const body = (await res.json()) as { csrfToken: string };
+  const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+  return { cookie, csrf: body.csrfToken, password };
+};
+
+const sampleRss = (pid: number) => {
+  let peak = 0;
+  const timer = setInterval(() => {
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+      peak = Math.max(peak, kb);
+    } catch {
+      // process gone
+    }
+  }, 250);
+  return () => {
+    clearInterval(timer);
+    return peak / 1024;
+  };
+};
+
+const EDUCATION = ['大专', '本科', '硕士'];
+const STATUS = ['在岗', '试用期'];
+
+const run = async (kind: 'pglite' | 'pg') => {
+  console.log(
+    `\n== ${kind}: preparing the server with ${workers.toLocaleString()} workers (first run loads the demo)`,
+  );
+  const server = await startServer(kind, kind === 'pg' ? 3412 : 3411);
+  try {
+    const session = await adminSession(server);
+    const headers = {
+      cookie: session.cookie,
+      'x-csrf-token': session.csrf,
+      'content-type': 'application/json',
+    };
+    const get = async (p: string) =>
+      (await fetch(`${server.url}${p}`, { headers })).json() as Promise<any>;
+    const ids: string[] = [];
+    let after = '';
+    for (let i = 0; i < 5; i++) {
+      const page = await get(`/api/workers?limit=200${after ? `&after=${after}` : ''}`);
+      ids.push(...page.items.map((w: { id: string }) => w.id));
+      after = page.nextCursor;
+    }
+    const counties = (await get('/api/orgs/640100/children')).items.map(
+      (o: { code: string }) => o.code,
+    );
+    const streets = (await get(`/api/orgs/${counties[0]}/children`)).items.map(
+      (o: { code: string }) => o.code,
+    );
+    const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!;
+    // The mix, by weight.
+    const ops: Array<[number, (req: any) => any]> = [
+      [
+        30,
+        (req) => ({
+          ...req,
+          method: 'GET',
+          path: `/api/workers?limit=20&org=${pick(streets)}&educationLevel=${encodeURIComponent(pick(EDUCATION))}`,
+        }),
+      ],
+      [
+        10,
+        (req) => ({
+          ...req,
+          method: 'GET',
+          path: `/api/workers?limit=20&status=${encodeURIComponent(pick(STATUS))}&q=${encodeURIComponent('王')}`,
+        }),
+      ],
+      [30, (req) => ({ ...req, method: 'GET', path: `/api/workers/${pick(ids)}` })],
+      [
+        15,
+        (req) => ({ ...req, method: 'GET', path: `/api/orgs/${pick([...counties, ...streets])}` }),
+      ],
+      [
+        10,
+        (req) => ({
+          ...req,
+          method: 'POST',
+          path: `/api/workers/${pick(ids)}/archive`,
+          body: JSON.stringify({ kind: 'note', startOn: '2026-11-01', data: { text: '走访记录' } }),
+        }),
+      ],
+      [5, (req) => ({ ...req, method: 'GET', path: `/api/workers/${pick(ids)}/history` })],
+      [
+        1,
+        (req) => ({
+          ...req,
+          method: 'POST',
+          path: '/api/auth/login',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'admin', password: session.password }),
+        }),
+      ],
+    ];
+    const totalWeight = ops.reduce((s, [w]) => s + w, 0);
+    const stopRss = sampleRss(server.child.pid!);
+    const result = await autocannon({
+      url: server.url,
+      connections,
+      duration: seconds,
+      headers,
+      requests: [
+        {
+          setupRequest: (req: any) => {
+            let r = Math.random() * totalWeight;
+            for (const [w, op] of ops) {
+              r -= w;
+              if (r < 0) return op({ ...req, headers });
+            }
+            return req;
+          },
+        },
+      ],
+    });
+    const peakRss = stopRss();
+    // Baseline in the same run: the same connections on /api/health (one `select 1`), so the
+    // figures can be read against what this machine gives at that moment.
+    const baseline = await autocannon({
+      url: `${server.url}/api/health`,
+      connections,
+      duration: Math.min(10, seconds),
+    });
+    const errors = result.errors + result.timeouts + result.non2xx;
+    console.log(
+      `${kind}: ${result.requests.total.toLocaleString()} requests in ${seconds}s (${Math.round(result.requests.average)} req/s) | latency p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms | errors ${errors} (non-2xx ${result.non2xx}, timeouts ${result.timeouts}) | server peak RSS ${peakRss.toFixed(0)} MB`,
+    );
+    console.log(
+      `${kind} baseline /api/health: ${Math.round(baseline.requests.average)} req/s, p50 ${baseline.latency.p50} ms, p99 ${baseline.latency.p99} ms | mixed/baseline p99 ratio ${(result.latency.p99 / Math.max(1, baseline.latency.p99)).toFixed(1)}×`,
+    );
+    return { kind, result, peakRss };
+  } finally {
+    server.child.kill('SIGTERM');
+    await new Promise((r) => server.child.once('exit', r));
+  }
+};
+
+for (const kind of kinds) await run(kind);

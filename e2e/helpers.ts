@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, type Page } from '@playwright/test';
+import { E2E_DATA_DIR } from './playwright.config.ts';
+
+/** The generated password of the first administrator, as written by the server on first start. */
+export const adminCredentials = (): { username: string; password: string } => {
+  const text = fs.readFileSync(path.join(E2E_DATA_DIR, 'initial-admin.txt'), 'utf8');
+  const value = (key: string) => text.match(new RegExp(`^${key}=(.+)$`, 'm'))?.[1] ?? '';
+  return { username: value('username'), password: value('password') };
+};
+
+/** Logs in through the login page, as a user would. */
+export const loginAs = async (page: Page, username: string, password: string) => {
+  await page.goto('/login');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await expect(page.getByTestId('user-menu')).toBeVisible();
+};
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+/** A valid 18-digit ID number (GB 11643 check character) from its first 17 digits. */
+export const idNumber = (first17: string): string =>
+  first17 + '10X98765432'[[...first17].reduce((s, d, i) => s + Number(d) * WEIGHTS[i]!, 0) % 11]!;
+
+/** Chooses an option of the antd Select labelled `label`. */
+export const chooseOption = async (page: Page, label: string, option: string) => {
+  await page.getByLabel(label, { exact: true }).click();
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
+    .first()
+    .click();
+};
+
+/** Opens the org tree-select labelled `label` and walks down the given node names. */
+export const chooseOrg = async (page: Page, label: string, names: string[]) => {
+  await page.getByLabel(label, { exact: true }).click();
+  const dropdown = page.locator('.ant-select-dropdown:visible');
+  for (const [i, name] of names.entries()) {
+    const node = dropdown.locator('.ant-select-tree-treenode', { hasText: name }).first();
+    await expect(node).toBeVisible();
+    if (i < names.length - 1) {
+      const switcher = node.locator('.ant-select-tree-switcher_close');
+      if (await switcher.count()) await switcher.click();
+    } else {
+      await node.locator('.ant-select-tree-node-content-wrapper').click();
+    }
+  }
+};
+
+/** Types an ISO date into the antd DatePicker labelled `label`. */
+export const fillDate = async (page: Page, label: string, iso: string) => {
+  const input = page.getByLabel(label, { exact: true });
+  await input.click();
+  await input.fill(iso);
+  await input.press('Enter');
+};

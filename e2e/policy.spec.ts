@@ -1,0 +1,21 @@
+import { expect, test } from '@playwright/test';
+import { adminCredentials, loginAs } from './helpers.ts';
+
+test('[POLICY] read the Yinchuan pack and try the worked example with its explanation', async ({
+  page,
+}) => {
+  const { username, password } = adminCredentials();
+  await loginAs(page, username, password);
+  await page.getByRole('menuitem', { name: '政策' }).click();
+  await expect(page.getByText('银川', { exact: false }).first()).toBeVisible();
+  await page.getByRole('tab', { name: /解读选项/ }).click();
+  await expect(page.getByText('采用').first()).toBeVisible();
+  await page.getByRole('tab', { name: '试算' }).click();
+  await page.getByRole('button', { name: /试\s*算/ }).click();
+  // rules.md §3 worked example: 其他人员, 5 years, 本科, 助理社会工作师 → grade 4, 1.30, 2600 元.
+  const value = page.getByTestId('eval-value');
+  await expect(value).toContainText('"grade": 4');
+  await expect(value).toContainText('"coefficient": "1.30"');
+  await expect(value).toContainText('"basePayFen": 260000');
+  await expect(page.getByTestId('trace')).toContainText('004 职业化 (十七)');
+});

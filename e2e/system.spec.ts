@@ -1,0 +1,25 @@
+import { expect, test } from '@playwright/test';
+import { adminCredentials, chooseOption, chooseOrg, loginAs } from './helpers.ts';
+
+test('[SYSTEM] create a street admin with a temporary password, then see it in the audit log and verify the chain', async ({
+  page,
+}) => {
+  const { username, password } = adminCredentials();
+  await loginAs(page, username, password);
+  await page.getByRole('menuitem', { name: '系统' }).click();
+  await page.getByRole('button', { name: '新建账号' }).click();
+  await page.getByLabel('用户名', { exact: true }).fill('street-e2e');
+  await page.getByLabel('姓名', { exact: true }).fill('街道管理员甲');
+  await chooseOption(page, '角色', '街道管理员');
+  await chooseOrg(page, '所属机构', ['全国', '宁夏回族自治区', '银川市', '兴庆区', '凤凰北街街道']);
+  await page.getByRole('button', { name: /创\s*建/ }).click();
+  await expect(page.getByTestId('temporary-password')).toHaveText(/^[A-Za-z0-9]{16}$/);
+  await page.getByRole('button', { name: /知道了|OK|确\s*定/ }).click();
+  await expect(page.getByRole('cell', { name: 'street-e2e' })).toBeVisible();
+  await expect(page.getByText('须改密码')).toBeVisible();
+
+  await page.getByRole('menuitem', { name: '审计' }).click();
+  await expect(page.getByRole('cell', { name: 'create' }).first()).toBeVisible();
+  await page.getByRole('button', { name: '校验审计链' }).click();
+  await expect(page.getByText(/审计链完整：共 \d+ 条记录/)).toBeVisible();
+});

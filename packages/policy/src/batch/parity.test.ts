@@ -1,0 +1,167 @@
+import {
+  ASSESSMENT_GRADES,
+  CERTIFICATE_LEVELS,
+  COMMUNITY_KINDS,
+  EDUCATION_LEVELS,
+} from '@shegong/shared';
+import { describe, expect, it } from 'vitest';
+import { readPolicyFiles } from '../__fixtures__/read-files.ts';
+import { createPolicyRegistry, type TCompiledPack } from '../registry/registry.ts';
+import type { TPayValue } from '../types.ts';
+import { addDays } from '../util/dates.ts';
+
+// The trace evaluator and the batch kernels are two implementations of the same packs. Over
+// 100,000 random workers (and 50,000 random communities) they must give the same figures and
+// fail on the same rows. Seeded, so a failure can be replayed.
+
+const registry = createPolicyRegistry([
+  ...readPolicyFiles('policies'),
+  ...readPolicyFiles('packages/policy/src/__fixtures__/packs'),
+]);
+
+const rng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+const randomWorker = (pack: TCompiledPack, r: () => number): Record<string, unknown> => {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const post = pick(pack.posts);
+  const w: Record<string, unknown> = {
+    post: r() < 0.5 ? post.category : pick(post.titles.length ? post.titles : [post.category]),
+  };
+  if (r() < 0.8) w.years = Math.floor(r() * 46);
+  else if (r() < 0.9) w.serviceStart = addDays(pack.date, -Math.floor(r() * 40 * 365));
+  if (r() < 0.9) w.education = pick(EDUCATION_LEVELS);
+  if (r() < 0.1) w.educationRecognised = false;
+  if (r() < 0.8) w.certificate = pick(CERTIFICATE_LEVELS);
+  if (r() < 0.1) w.certificateOn = addDays(pack.date, Math.floor(r() * 200) - 100);
+  if (r() < 0.15) w.hiredOn = addDays(pack.date, -Math.floor(r() * 300));
+  if (r() < 0.05) w.probation = r() < 0.5;
+  if (r() < 0.05) w.grade = 1 + Math.floor(r() * 20);
+  if (r() < 0.95) w.stars = Math.floor(r() * 6);
+  if (r() < 0.5) w.assessment = pick(ASSESSMENT_GRADES);
+  if (pack.districts.length && r() < 0.9) w.district = pick(pack.districts);
+  if (r() < 0.9) w.basePayFen = 150000 + Math.floor(r() * 300000);
+  if (r() < 0.2) w.previousPayFen = 200000 + Math.floor(r() * 300000);
+  if (r() < 0.1) w.pensionFen = Math.floor(r() * 400000);
+  if (r() < 0.5) w.certificateApproved = r() < 0.7;
+  if (r() < 0.9) w.entryGrade = 1 + Math.floor(r() * 10);
+  if (r() < 0.95 && pack.id.startsWith('wenzhou')) {
+    w.statistics = {
+      城镇常住居民人均可支配收入: 5000000 + Math.floor(r() * 3000000),
+      上年度专职社区工作者年平均工资: 6000000 + Math.floor(r() * 2000000),
+    };
+  }
+  return w;
+};
+
+const comparePay = (pack: TCompiledPack, inputs: Record<string, unknown>[]): string[] => {
+  const cols = pack.batch.workerColumns(inputs);
+  const out = pack.batch.pay(cols);
+  const bad: string[] = [];
+  inputs.forEach((input, i) => {
+    let v: TPayValue | undefined;
+    try {
+      v = pack.pay(input).value;
+    } catch {
+      v = undefined;
+    }
+    const same = v
+      ? out.error[i] === 0 &&
+        out.grade[i] === (v.grade ?? -1) &&
+        out.coefficientScaled[i] ===
+          (v.coefficient === null
+            ? -1
+            : Math.round(Number(v.coefficient) * 10 ** out.coefficientDecimals)) &&
+        out.basePayFen[i] === v.basePayFen &&
+        out.performanceFen[i] === v.performanceFen &&
+        out.monthlyTotalFen[i] === v.monthlyTotalFen &&
+        out.annualLumpSumFen[i] === v.annualLumpSumFen
+      : out.error[i] !== 0;
+    const want = v ?? '报错';
+    const got = {
+      error: out.error[i],
+      grade: out.grade[i],
+      basePayFen: out.basePayFen[i],
+      monthlyTotalFen: out.monthlyTotalFen[i],
+    };
+    if (!same && bad.length < 5)
+      bad.push(
+        `${JSON.stringify(input)} → 逐条 ${JSON.stringify(want)} 批量 ${JSON.stringify(got)}`,
+      );
+  });
+  return bad;
+};
+
+const compareQuota = (pack: TCompiledPack, inputs: Record<string, unknown>[]): string[] => {
+  const out = pack.batch.quota(pack.batch.communityColumns(inputs));
+  const bad: string[] = [];
+  inputs.forEach((input, i) => {
+    let want: { min: number; max: number } | null;
+    try {
+      const v = pack.quota({ scope: 'community', ...input }).value;
+      want = { min: v.min, max: v.max ?? -1 };
+    } catch {
+      want = null;
+    }
+    const got = out.error[i] ? null : { min: out.min[i] as number, max: out.max[i] as number };
+    if (JSON.stringify(want) !== JSON.stringify(got) && bad.length < 5)
+      bad.push(
+        `${JSON.stringify(input)} → 逐条 ${JSON.stringify(want)} 批量 ${JSON.stringify(got)}`,
+      );
+  });
+  return bad;
+};
+
+const WORKERS: [string, string, number][] = [
+  ['yinchuan-2018', '2020-06-15', 50_000],
+  ['yinchuan-2018', '2025-06-15', 10_000],
+  ['demo-five-posts', '2023-06-15', 15_000],
+  ['demo-components', '2025-06-15', 10_000],
+  ['wenzhou-draft', '2023-06-15', 5_000],
+  ['wenzhou-county-example', '2023-06-15', 5_000],
+  ['changchun-xinqu-2020', '2022-06-15', 5_000],
+];
+
+describe('batch kernels agree with the trace evaluator on random workers', () => {
+  it('covers at least 100,000 workers in all', () => {
+    expect(WORKERS.reduce((s, [, , n]) => s + n, 0)).toBeGreaterThanOrEqual(100_000);
+  });
+  for (const [id, date, n] of WORKERS) {
+    it(`${id} on ${date}: ${n} workers, grade and pay`, () => {
+      const pack = registry.at(id, date);
+      const r = rng(n + id.length);
+      const inputs = Array.from({ length: n }, () => randomWorker(pack, r));
+      expect(comparePay(pack, inputs)).toEqual([]);
+    }, 60_000);
+  }
+  for (const [id, date] of [
+    ['yinchuan-2018', '2020-06-01'],
+    ['jilin-2020', '2021-06-01'],
+    ['changchun-xinqu-2020', '2021-06-01'],
+    ['wenzhou-draft', '2023-06-01'],
+    ['demo-five-posts', '2023-06-01'],
+  ] as const) {
+    it(`${id}: 10,000 communities, quota`, () => {
+      const pack = registry.at(id, date);
+      const r = rng(id.length);
+      const inputs = Array.from({ length: 10_000 }, () => {
+        const c: Record<string, unknown> = {};
+        const big = r() < 0.1;
+        if (r() < 0.97) c.households = Math.floor(r() * (big ? 60000 : 8000));
+        if (r() < 0.8) c.residents = Math.floor(r() * 30000);
+        if (r() < 0.5) c.kind = COMMUNITY_KINDS[Math.floor(r() * COMMUNITY_KINDS.length)];
+        // Exact boundaries of the formulas appear often.
+        if (r() < 0.2)
+          c.households = [2000, 2001, 2999, 3000, 3001, 3300, 3500, 5000, 5001][
+            Math.floor(r() * 9)
+          ];
+        return c;
+      });
+      expect(compareQuota(pack, inputs)).toEqual([]);
+    }, 60_000);
+  }
+});

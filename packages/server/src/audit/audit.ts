@@ -1,0 +1,411 @@
+import crypto from 'node:crypto';
+import { asc, desc, gt, sql } from 'drizzle-orm';
+import type { TDatabase, TExecutor } from '../db/client.ts';
+import { auditCheckpoint, auditLog } from '../db/schema/index.ts';
+import { copyText, textLine } from '../modules/excel/copy.ts';
+import { suiteHash, type TCryptoSuite } from '../security/crypto-suite.ts';
+import type { TFieldCrypto } from '../security/field-crypto.ts';
+import { newId } from '../security/ids.ts';
+
+export type TAuditEntry = {
+  actorId: string | null;
+  actorName: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  orgPath?: string | null;
+  before?: unknown;
+  after?: unknown;
+  reason?: string | null;
+};
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** JSON with sorted keys, so the same content always hashes the same. */
+export const canonicalJson = (value: unknown): string => {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+};
+
+type THashed = {
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorName: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  orgPath: string | null;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+};
+
+/**
+ * The hash of a row over the previous hash and the row's content: SHA-256 as 64 hex digits
+ * (suite `intl`, the first release's form) or `sm3:` + SM3 hex (suite `gm`). Each row names its
+ * algorithm, so a chain stays verifiable across a change of CRYPTO_SUITE.
+ */
+export const auditHash = (prevHash: string, row: THashed, suite: TCryptoSuite = 'intl'): string => {
+  const content = canonicalJson([
+    row.id,
+    row.at,
+    row.actorId,
+    row.actorName,
+    row.action,
+    row.entity,
+    row.entityId,
+    row.orgPath,
+    row.before ?? null,
+    row.after ?? null,
+    row.reason,
+  ]);
+  return chainHash(prevHash, content, suite);
+};
+
+/** The hash of a row's canonical content after the previous hash, in the suite's form. */
+const chainHash = (prevHash: string, content: string, suite: TCryptoSuite): string => {
+  // One-shot hash of the concatenation: the same digest as digestHex(suite, prevHash, content)
+  // (prevHash is ASCII), at half the cost per row.
+  const hex = crypto.hash(suiteHash(suite), prevHash + content, 'hex');
+  return suite === 'gm' ? `sm3:${hex}` : hex;
+};
+
+/** The suite a stored hash was made with. */
+export const hashSuiteOf = (hash: string): TCryptoSuite =>
+  hash.startsWith('sm3:') ? 'gm' : 'intl';
+
+let writeSuite: TCryptoSuite = 'intl';
+
+/** Sets the hash of new audit rows for this process (CRYPTO_SUITE, at start-up). */
+export const setAuditHashSuite = (suite: TCryptoSuite): void => {
+  writeSuite = suite;
+};
+
+/**
+ * Appends entries to the hash-chained audit log. Call it inside the transaction of the change,
+ * so the audit row and the change commit or roll back together. A transaction-scoped advisory
+ * lock serialises writers, so the chain has no forks.
+ */
+export const writeAudit = async (tx: TExecutor, entries: TAuditEntry | TAuditEntry[]) => {
+  const list = Array.isArray(entries) ? entries : [entries];
+  if (list.length === 0) return;
+  await tx.execute(sql`select pg_advisory_xact_lock(7428301)`);
+  const last = await tx
+    .select({ hash: auditLog.hash })
+    .from(auditLog)
+    .orderBy(desc(auditLog.seq))
+    .limit(1);
+  let prevHash = last[0]?.hash ?? GENESIS_HASH;
+  const at = new Date().toISOString();
+  const rows = list.map((entry) => {
+    const row: THashed = {
+      id: newId(),
+      at,
+      actorId: entry.actorId,
+      actorName: entry.actorName,
+      action: entry.action,
+      entity: entry.entity,
+      entityId: entry.entityId,
+      orgPath: entry.orgPath ?? null,
+      before: toJsonValue(entry.before),
+      after: toJsonValue(entry.after),
+      reason: entry.reason ?? null,
+    };
+    const hash = auditHash(prevHash, row, writeSuite);
+    const stored = { ...row, prevHash, hash };
+    prevHash = hash;
+    return stored;
+  });
+  for (let i = 0; i < rows.length; i += 500) {
+    await tx.insert(auditLog).values(rows.slice(i, i + 500));
+  }
+};
+
+const toJsonValue = (value: unknown): unknown =>
+  value === undefined ? null : JSON.parse(JSON.stringify(value));
+
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** JSON.stringify's reading of a value (toJSON, boxed primitives), canonical; undefined where
+ * JSON.stringify leaves the value out. */
+const jsonOf = (value: unknown): string | undefined => {
+  let v = value;
+  if (v !== null && typeof v === 'object') {
+    if (typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as Date).toJSON();
+    else if (v instanceof Number || v instanceof String || v instanceof Boolean) v = v.valueOf();
+  }
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return Number.isFinite(v) ? JSON.stringify(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'bigint':
+      return JSON.stringify(v); // throws, as writeAudit does
+    case 'object': {
+      if (v === null) return 'null';
+      if (Array.isArray(v)) return `[${v.map((x) => jsonOf(x) ?? 'null').join(',')}]`;
+      const parts: string[] = [];
+      for (const [k, x] of Object.entries(v).sort(byKey)) {
+        const json = jsonOf(x);
+        if (json !== undefined) parts.push(`${JSON.stringify(k)}:${json}`);
+      }
+      return `{${parts.join(',')}}`;
+    }
+    default:
+      return undefined;
+  }
+};
+
+/**
+ * The canonical JSON of a before/after value as `writeAudit` stores and hashes it — equal to
+ * `canonicalJson(JSON.parse(JSON.stringify(value)))` (undefined → null), without the round trip.
+ */
+export const auditJson = (value: unknown): string => jsonOf(value) ?? 'null';
+
+/** An audit entry whose before/after are already `auditJson` text (null: none). */
+export type TAuditJsonEntry = Omit<TAuditEntry, 'before' | 'after'> & {
+  beforeJson?: string | null;
+  afterJson?: string | null;
+};
+
+const AUDIT_COLUMNS = [
+  'id',
+  'at',
+  'actor_id',
+  'actor_name',
+  'action',
+  'entity',
+  'entity_id',
+  'org_path',
+  'before',
+  'after',
+  'reason',
+  'prev_hash',
+  'hash',
+] as const;
+
+const jsonString = (v: string | null | undefined) => (v == null ? 'null' : JSON.stringify(v));
+
+/** Rows per COPY of the bulk writer. */
+const BULK_CHUNK = 5000;
+
+export type TAuditBulkWriter = {
+  /** Adds an entry (hashed now, written with the next COPY). */
+  add: (entry: TAuditEntry) => Promise<void>;
+  /** Adds an entry whose before/after are already canonical JSON (`auditJson`). */
+  addJson: (entry: TAuditJsonEntry) => Promise<void>;
+  /** Writes what is pending; returns the number of rows written in all. */
+  end: () => Promise<number>;
+};
+
+/**
+ * The bulk form of `writeAudit`, for imports of many thousand records: the same rows, the same
+ * hashes (suite of `setAuditHashSuite`) and the same chain, but loaded with COPY in chunks, and
+ * before/after serialised once. Takes the same advisory lock for the rest of the transaction;
+ * call it inside the transaction of the change and `end()` before it commits.
+ */
+export const openAuditBulk = async (
+  database: TDatabase,
+  tx: TExecutor,
+): Promise<TAuditBulkWriter> => {
+  await tx.execute(sql`select pg_advisory_xact_lock(7428301)`);
+  const last = await tx
+    .select({ hash: auditLog.hash })
+    .from(auditLog)
+    .orderBy(desc(auditLog.seq))
+    .limit(1);
+  let prevHash = last[0]?.hash ?? GENESIS_HASH;
+  const at = new Date().toISOString();
+  const atJson = JSON.stringify(at);
+  const suite = writeSuite;
+  let lines = '';
+  let pending = 0;
+  let written = 0;
+  const flush = async () => {
+    if (pending === 0) return;
+    const text = lines;
+    lines = '';
+    written += pending;
+    pending = 0;
+    await copyText(database, tx, 'audit_log', AUDIT_COLUMNS, text);
+  };
+  const addJson = async (e: TAuditJsonEntry) => {
+    const id = newId();
+    const orgPath = e.orgPath ?? null;
+    const reason = e.reason ?? null;
+    const before = e.beforeJson ?? 'null';
+    const after = e.afterJson ?? 'null';
+    // canonicalJson of the row as auditHash reads it, assembled from its parts.
+    const content = `[${JSON.stringify(id)},${atJson},${jsonString(e.actorId)},${JSON.stringify(e.actorName)},${JSON.stringify(e.action)},${JSON.stringify(e.entity)},${JSON.stringify(e.entityId)},${jsonString(orgPath)},${before},${after},${jsonString(reason)}]`;
+    const hash = chainHash(prevHash, content, suite);
+    lines += textLine([
+      id,
+      at,
+      e.actorId,
+      e.actorName,
+      e.action,
+      e.entity,
+      e.entityId,
+      orgPath,
+      // JSON null is stored as SQL NULL, as writeAudit stores it.
+      before === 'null' ? null : before,
+      after === 'null' ? null : after,
+      reason,
+      prevHash,
+      hash,
+    ]);
+    prevHash = hash;
+    if (++pending >= BULK_CHUNK) await flush();
+  };
+  return {
+    addJson,
+    add: ({ before, after, ...rest }) =>
+      addJson({
+        ...rest,
+        beforeJson: before === undefined ? null : auditJson(before),
+        afterJson: after === undefined ? null : auditJson(after),
+      }),
+    end: async () => {
+      await flush();
+      return written;
+    },
+  };
+};
+
+/** `writeAudit` for many entries at once, through `openAuditBulk`. */
+export const writeAuditBulk = async (
+  database: TDatabase,
+  tx: TExecutor,
+  entries: Iterable<TAuditEntry>,
+): Promise<number> => {
+  const writer = await openAuditBulk(database, tx);
+  for (const entry of entries) await writer.add(entry);
+  return writer.end();
+};
+
+export type TAuditVerification =
+  | { ok: true; count: number; firstSeq?: number; checkpointCount?: number }
+  | { ok: false; count: number; brokenAtSeq: number; message: string };
+
+export type TCheckpointRow = typeof auditCheckpoint.$inferSelect;
+
+/** The signed content of a checkpoint. */
+export const checkpointPayload = (cp: Omit<TCheckpointRow, 'signature'>): string =>
+  canonicalJson([
+    cp.id,
+    cp.kind,
+    cp.throughSeq,
+    cp.throughHash,
+    new Date(cp.throughAt).toISOString(),
+    cp.rowCount,
+    cp.fileName,
+    cp.fileSha256,
+    cp.createdBy,
+    new Date(cp.createdAt).toISOString(),
+  ]);
+
+/**
+ * Recomputes the chain and reports the first row whose hash does not match. The chain starts at
+ * genesis, or — once archived rows have left the database — at a signed archive checkpoint
+ * whose hash the first remaining row continues. Every checkpoint must lie on the chain, and
+ * with `crypto` its signature must verify, so a chain rewritten and re-hashed by someone
+ * without the key is caught at the first checkpoint it crosses.
+ */
+export const verifyAuditChain = async (
+  db: TExecutor,
+  options: { crypto?: TFieldCrypto } = {},
+): Promise<TAuditVerification> => {
+  const checkpoints = await db
+    .select()
+    .from(auditCheckpoint)
+    .orderBy(asc(auditCheckpoint.throughSeq));
+  if (options.crypto) {
+    for (const cp of checkpoints) {
+      if (!options.crypto.verifySignature(checkpointPayload(cp), cp.signature)) {
+        return {
+          ok: false,
+          count: 0,
+          brokenAtSeq: cp.throughSeq,
+          message: `第 ${cp.throughSeq} 条处的审计检查点签名无效：检查点被伪造或修改，或主密钥不符`,
+        };
+      }
+    }
+  }
+  const bySeq = new Map(checkpoints.map((cp) => [cp.throughSeq, cp]));
+  let prevHash = GENESIS_HASH;
+  let lastSeq = 0;
+  let count = 0;
+  let firstSeq: number | undefined;
+  for (;;) {
+    const page = await db
+      .select()
+      .from(auditLog)
+      .where(gt(auditLog.seq, lastSeq))
+      .orderBy(asc(auditLog.seq))
+      .limit(5000);
+    if (page.length === 0) break;
+    for (const row of page) {
+      if (firstSeq === undefined) {
+        firstSeq = row.seq;
+        if (row.prevHash !== GENESIS_HASH) {
+          // Older rows were archived: continue from a checkpoint that ends where this row starts.
+          const start = checkpoints.find(
+            (cp) => cp.throughSeq < row.seq && cp.throughHash === row.prevHash,
+          );
+          if (!start) {
+            return {
+              ok: false,
+              count,
+              brokenAtSeq: row.seq,
+              message: `审计链在第 ${row.seq} 条记录之前缺失：记录被删除，且没有对应的归档检查点`,
+            };
+          }
+          prevHash = start.throughHash;
+        }
+      }
+      const expected = auditHash(
+        prevHash,
+        { ...row, at: new Date(row.at).toISOString() },
+        hashSuiteOf(row.hash),
+      );
+      const cp = bySeq.get(row.seq);
+      if (
+        row.prevHash !== prevHash ||
+        row.hash !== expected ||
+        (cp && cp.throughHash !== row.hash)
+      ) {
+        return {
+          ok: false,
+          count,
+          brokenAtSeq: row.seq,
+          message: `审计链在第 ${row.seq} 条记录处断裂：记录被修改、删除或插入`,
+        };
+      }
+      prevHash = row.hash;
+      lastSeq = row.seq;
+      count++;
+    }
+  }
+  // A checkpoint beyond the last row means rows up to it were removed — unless every row was
+  // archived (an empty log after an archive checkpoint).
+  const last = checkpoints.at(-1);
+  if (last && last.throughSeq > lastSeq && !(count === 0 && last.kind === 'archive')) {
+    return {
+      ok: false,
+      count,
+      brokenAtSeq: last.throughSeq,
+      message: `审计链缺少第 ${lastSeq + 1}–${last.throughSeq} 条记录：检查点之前的记录被删除`,
+    };
+  }
+  return { ok: true, count, firstSeq, checkpointCount: checkpoints.length };
+};

@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { AppError } from '@shegong/shared';
+import type { SQL } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import { acquireDirLock, type TDirLock } from './dir-lock.ts';
+import * as schema from './schema/index.ts';
+
+export type TSchema = typeof schema;
+/** A database or a transaction: every repository function takes one of these. */
+export type TExecutor = PgDatabase<PgQueryResultHKT, TSchema>;
+
+export type TDatabase = {
+  kind: 'pglite' | 'postgres';
+  db: TExecutor;
+  /** The PGlite instance (embedded mode only), for COPY and dumps. */
+  pglite?: PGlite;
+  /** The node-postgres pool (PostgreSQL mode only). */
+  pool?: pg.Pool;
+  close: () => Promise<void>;
+};
+
+const migrationsFolder = path.join(import.meta.dirname, 'migrations');
+
+// node-postgres parses int8 into strings and dates at local midnight; keep both exact.
+pg.types.setTypeParser(20, (v) => Number(v)); // int8: counts and fen amounts stay below 2^53
+pg.types.setTypeParser(1082, (v) => v); // date: keep 'YYYY-MM-DD'
+
+export type TOpenOptions =
+  | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob; lock?: boolean }
+  | { kind: 'postgres'; url: string; max?: number };
+
+/**
+ * Opens PGlite in a data directory (holding a lock file so a second process cannot open it)
+ * or a PostgreSQL pool.
+ */
+export const openDatabase = async (options: TOpenOptions): Promise<TDatabase> => {
+  if (options.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.max ?? 10 });
+    pool.on('error', () => {
+      // An idle client lost its connection; the pool replaces it on next use.
+    });
+    const db = drizzlePg(pool, { schema }) as unknown as TExecutor;
+    return { kind: 'postgres', db, pool, close: () => pool.end() };
+  }
+  let lock: TDirLock | undefined;
+  if (options.dataDir) {
+    fs.mkdirSync(options.dataDir, { recursive: true });
+    if (options.lock !== false) lock = acquireDirLock(options.dataDir);
+  }
+  try {
+    const pglite = await PGlite.create({
+      dataDir: options.dataDir ? path.join(options.dataDir, 'pgdata') : undefined,
+      loadDataDir: options.loadDataDir,
+    });
+    const db = drizzlePglite(pglite, { schema }) as unknown as TExecutor;
+    return {
+      kind: 'pglite',
+      db,
+      pglite,
+      close: async () => {
+        await pglite.close();
+        lock?.release();
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+};
+
+/** Applies the versioned migrations (the same SQL files on both drivers). */
+export const runMigrations = async (database: TDatabase): Promise<void> => {
+  if (database.kind === 'pglite') {
+    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants the concrete driver type
+    await migratePglite(database.db as any, { migrationsFolder });
+  } else {
+    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants the concrete driver type
+    await migratePg(database.db as any, { migrationsFolder });
+  }
+};
+
+export const assertDatabaseUrl = (url: string): void => {
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new AppError('CONFIG_INVALID', 'DATABASE_URL 必须以 postgres:// 开头', {
+      where: { key: 'DATABASE_URL' },
+    });
+  }
+};
+
+/** Runs raw SQL and returns its rows (both drivers answer `{ rows }`). */
+export const queryRows = async <T>(db: TExecutor, query: SQL): Promise<T[]> =>
+  ((await db.execute(query)) as unknown as { rows: T[] }).rows;

@@ -1,0 +1,112 @@
+import { maskIdNumber, maskPhone } from '@shegong/shared';
+import { sql } from 'drizzle-orm';
+import { writeAudit } from '../audit/audit.ts';
+import type { TExecutor } from '../db/client.ts';
+import { archiveItem, org, orgFact, worker } from '../db/schema/index.ts';
+import type { TFieldCrypto } from '../security/field-crypto.ts';
+import { newId } from '../security/ids.ts';
+import { generateDemo, type TDemoOptions } from './generate-demo.ts';
+
+const CHUNK = 1000;
+
+const insertChunks = async <T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>) => {
+  for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
+};
+
+export type TDemoProgress = { workers: number; total: number };
+
+/**
+ * Loads the demo cities into an empty database, county by county, each county in one
+ * transaction. Personal data is encrypted like any other record. One audit entry records it.
+ */
+export const loadDemo = async (
+  db: TExecutor,
+  crypto: TFieldCrypto,
+  options: TDemoOptions,
+  onProgress?: (p: TDemoProgress) => void,
+): Promise<{ orgs: number; workers: number }> => {
+  const existing = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(worker);
+  if ((existing[0]?.n ?? 0) > 0)
+    throw new Error('数据库中已有工作者数据，演示数据只能载入空数据库');
+  let orgs = 0;
+  let workers = 0;
+  for (const batch of generateDemo(options)) {
+    await db.transaction(async (tx) => {
+      await insertChunks(batch.orgs, (chunk) => tx.insert(org).values(chunk).onConflictDoNothing());
+      await insertChunks(
+        batch.facts.map((f) => ({ ...f, id: newId() })),
+        (chunk) => tx.insert(orgFact).values(chunk),
+      );
+      const rows = batch.workers.map((w) => ({
+        id: w.id,
+        name: w.name,
+        idNumberCipher: crypto.encrypt(w.idNumber),
+        idNumberHash: crypto.blindIndex(w.idNumber),
+        idNumberMasked: maskIdNumber(w.idNumber),
+        birthDate: w.birthDate,
+        sex: w.sex,
+        phoneCipher: crypto.encrypt(w.phone),
+        phoneHash: crypto.blindIndex(w.phone),
+        phoneMasked: maskPhone(w.phone),
+        ethnicity: w.ethnicity,
+        politicalStatus: w.politicalStatus,
+        educationLevel: w.educationLevel,
+        educationMajor: w.educationMajor,
+        educationRecognised: true,
+        certificateLevel: w.certificateLevel,
+        certificateDate: w.certificateDate,
+        veteran: w.veteran,
+        livesInCommunity: w.livesInCommunity,
+        serviceStartedOn: w.serviceStartedOn,
+        priorService: w.priorService,
+        status: w.status,
+        communityCode: w.communityCode,
+        gridCode: w.gridCode,
+        orgPath: w.orgPath,
+        countyCode: w.countyCode,
+        postTitle: w.postTitle,
+        hiredOn: w.hiredOn,
+        probationUntil: w.probationUntil,
+        exitedOn: w.exitedOn,
+      }));
+      await insertChunks(rows, (chunk) => tx.insert(worker).values(chunk));
+      const items = batch.workers.flatMap((w) => [
+        {
+          id: newId(),
+          workerId: w.id,
+          countyCode: w.countyCode,
+          kind: 'post',
+          startOn: w.hiredOn,
+          endOn: w.exitedOn,
+          data: { title: w.postTitle, communityCode: w.communityCode },
+        },
+        ...w.assessments.map((a) => ({
+          id: newId(),
+          workerId: w.id,
+          countyCode: w.countyCode,
+          kind: 'assessment',
+          startOn: `${a.year}-12-31`,
+          endOn: null,
+          data: { year: a.year, grade: a.grade },
+        })),
+      ]);
+      await insertChunks(items, (chunk) => tx.insert(archiveItem).values(chunk));
+    });
+    orgs += batch.orgs.length;
+    workers += batch.workers.length;
+    onProgress?.({ workers, total: options.workers });
+  }
+  // Fresh statistics after a bulk load, or the planner misjudges the org-path prefix scans.
+  await db.execute(sql`analyze`);
+  await db.transaction((tx) =>
+    writeAudit(tx, {
+      actorId: null,
+      actorName: 'system',
+      action: 'demo-load',
+      entity: 'database',
+      entityId: 'demo',
+      after: { orgs, workers, seed: options.seed ?? 20240328 },
+    }),
+  );
+  return { orgs, workers };
+};

@@ -1,0 +1,130 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Transaction } from '@electric-sql/pglite';
+import type pg from 'pg';
+import { from as copyStream } from 'pg-copy-streams';
+import type { TDatabase, TExecutor } from '../../db/client.ts';
+
+export type TCopyValue = string | number | boolean | null | undefined;
+
+/** One value in COPY's CSV format: null unquoted and empty, text always quoted. */
+const csvValue = (v: TCopyValue): string => {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (typeof v === 'number') return String(v);
+  return `"${v.replaceAll('"', '""')}"`;
+};
+
+/** One row as a line of COPY CSV text. */
+export const csvText = (row: readonly TCopyValue[]): string => `${row.map(csvValue).join(',')}\n`;
+
+const TEXT_SPECIAL = /[\\\n\r\t]/;
+const TEXT_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+/** One value in COPY's text format: `\N` for null; a string is copied only when it holds a
+ * backslash, tab or line break (JSON and ciphertexts rarely do), which keeps bulk loads cheap. */
+const textValue = (v: TCopyValue): string => {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (typeof v === 'number') return String(v);
+  return TEXT_SPECIAL.test(v) ? v.replace(/[\\\n\r\t]/g, (c) => TEXT_ESCAPES[c]!) : v;
+};
+
+/** One row as a line of COPY text format (for `copyText`). */
+export const textLine = (row: readonly TCopyValue[]): string =>
+  // join builds one flat string; appending field by field makes a rope flattened later.
+  `${row.map(textValue).join('\t')}\n`;
+
+/** Rows as COPY CSV text. */
+export const toCopyCsv = (rows: readonly TCopyValue[][]): string => {
+  let out = '';
+  for (const row of rows) out += csvText(row);
+  return out;
+};
+
+type TPgliteQueryable = Pick<Transaction, 'query'>;
+
+/** The driver's own client behind a Drizzle database or transaction (PGlite, its transaction,
+ * a node-postgres pool or the pool client a transaction holds). */
+const driverClientOf = (executor: TExecutor): unknown =>
+  (executor as unknown as { session: { client: unknown } }).session.client;
+
+/**
+ * Loads rows with COPY … FROM, through the executor's own connection — so inside a transaction
+ * the rows are part of it. PGlite reads the CSV from a Blob (`/dev/blob`), node-postgres
+ * streams it with pg-copy-streams.
+ */
+export const copyInto = async (
+  database: TDatabase,
+  executor: TExecutor,
+  table: string,
+  columns: readonly string[],
+  rows: readonly TCopyValue[][],
+): Promise<void> => {
+  if (rows.length === 0) return;
+  await copyCsv(
+    database,
+    executor,
+    table,
+    columns,
+    (function* () {
+      // Chunks of ~1,000 rows keep memory flat for large loads.
+      for (let i = 0; i < rows.length; i += 1000) yield toCopyCsv(rows.slice(i, i + 1000));
+    })(),
+  );
+};
+
+/**
+ * COPY of CSV text already built (`csvText` lines), as one string or a sequence of chunks, into
+ * a table through the executor's connection (see `copyInto`).
+ */
+export const copyCsv = (
+  database: TDatabase,
+  executor: TExecutor,
+  table: string,
+  columns: readonly string[],
+  csv: string | Iterable<string>,
+): Promise<void> => copyFrom(database, executor, table, columns, csv, ' WITH (FORMAT csv)');
+
+/** COPY of lines in text format (`textLine`), as `copyCsv`. */
+export const copyText = (
+  database: TDatabase,
+  executor: TExecutor,
+  table: string,
+  columns: readonly string[],
+  text: string | Iterable<string>,
+): Promise<void> => copyFrom(database, executor, table, columns, text, '');
+
+const copyFrom = async (
+  database: TDatabase,
+  executor: TExecutor,
+  table: string,
+  columns: readonly string[],
+  csv: string | Iterable<string>,
+  options: string,
+): Promise<void> => {
+  if (csv === '') return;
+  const statement = `COPY ${table} (${columns.map((c) => `"${c}"`).join(', ')}) FROM STDIN${options}`;
+  const client = driverClientOf(executor);
+  if (database.kind === 'pglite') {
+    const blob = new Blob(typeof csv === 'string' ? [csv] : [...csv]);
+    await (client as TPgliteQueryable).query(statement.replace('STDIN', "'/dev/blob'"), [], {
+      blob,
+    });
+    return;
+  }
+  const isPool =
+    typeof (client as pg.Pool).connect === 'function' && 'totalCount' in (client as object);
+  const conn = isPool ? await (client as pg.Pool).connect() : (client as pg.PoolClient);
+  try {
+    const sink = conn.query(copyStream(statement));
+    await pipeline(Readable.from(typeof csv === 'string' ? [csv] : csv), sink);
+  } finally {
+    if (isPool) conn.release();
+  }
+};

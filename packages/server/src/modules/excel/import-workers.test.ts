@@ -1,0 +1,43 @@
+import { ZCreateWorker } from '@shegong/shared';
+import { describe, expect, it } from 'vitest';
+import { auditJson } from '../../audit/audit.ts';
+import { fixtureId } from './excel-fixtures.ts';
+import { newWorkerSnapshot } from './import-workers.ts';
+
+describe('a new worker’s audit snapshot', () => {
+  it('is written in canonical form, so the bulk audit hashes what verification reads back', () => {
+    const idNumber = fixtureId('640104', '1988-01-15', 2);
+    const w = ZCreateWorker.parse({
+      name: '王小明',
+      idNumber,
+      phone: '13912345678',
+      educationLevel: '本科',
+      communityCode: '640104001001',
+      postTitle: '网格员',
+      serviceStartedOn: '2019-03-01',
+      status: '已退出',
+    });
+    const community = {
+      code: '640104001001',
+      parentCode: '640104001000',
+      level: 'community',
+      name: '丽景社区',
+      path: '/000000/640000/640100/640104/640104001000/640104001001/',
+      countyCode: '640104',
+    };
+    const snapshot = newWorkerSnapshot(
+      '0195b7a2-0000-7000-8000-000000000001',
+      { w, birthDate: '1988-01-15', sex: '女', community },
+      '2026-05-01',
+    );
+    expect(JSON.stringify(snapshot)).toBe(auditJson(snapshot));
+    expect(snapshot).toMatchObject({
+      idNumberMasked: `6401**********${idNumber.slice(14)}`,
+      phoneMasked: '139****5678',
+      hiredOn: '2019-03-01',
+      exitedOn: '2026-05-01',
+    });
+    expect(JSON.stringify(snapshot)).not.toContain('13912345678');
+    expect(JSON.stringify(snapshot)).not.toContain(idNumber);
+  });
+});

@@ -1,0 +1,719 @@
+import {
+  checkIdNumber,
+  maskIdNumber,
+  maskPhone,
+  type TCreateWorkerParsed,
+  type TImportIssue,
+  todayIso,
+  ZCreateWorker,
+} from '@shegong/shared';
+import { sql } from 'drizzle-orm';
+import { openAuditBulk, type TAuditBulkWriter } from '../../audit/audit.ts';
+import { queryRows } from '../../db/client.ts';
+import { newId } from '../../security/ids.ts';
+import { type TStatKey, type TWorkerStatFields, workerStatKeys } from '../stats/stat-keys.ts';
+import {
+  addAlongPath,
+  newDelta,
+  selectWorkerStatFields,
+  type TStatDelta,
+  writeStatDelta,
+} from '../stats/stat-maintenance.ts';
+import { copyText, textLine } from './copy.ts';
+import {
+  missingColumns,
+  type TImporterFactory,
+  type TKindImporter,
+  zodIssues,
+} from './importer.ts';
+import { issue, type TMappedColumn, type TSheetLayout } from './parse-file.ts';
+import { loadPlaces, type TPlace, type TPlaces } from './places.ts';
+
+/** Columns of a new worker, as COPY'd. The rest take their defaults. */
+const WORKER_COLUMNS = [
+  'id',
+  'name',
+  'id_number_cipher',
+  'id_number_hash',
+  'id_number_masked',
+  'birth_date',
+  'sex',
+  'phone_cipher',
+  'phone_hash',
+  'phone_masked',
+  'ethnicity',
+  'political_status',
+  'education_level',
+  'education_major',
+  'education_recognised',
+  'certificate_level',
+  'certificate_date',
+  'veteran',
+  'lives_in_community',
+  'service_started_on',
+  'status',
+  'community_code',
+  'grid_code',
+  'org_path',
+  'county_code',
+  'post_title',
+  'hired_on',
+  'probation_until',
+  'exited_on',
+] as const;
+
+const ARCHIVE_COLUMNS = [
+  'id',
+  'worker_id',
+  'county_code',
+  'kind',
+  'start_on',
+  'end_on',
+  'data',
+  'created_by',
+] as const;
+
+/** Columns of a changed worker's staged row (its whole state after the row, see `newValues`). */
+const STAGE_COLUMNS = [
+  'batch_id',
+  'seq',
+  'row_no',
+  'sheet',
+  'id',
+  'name',
+  'id_number_cipher',
+  'id_number_hash',
+  'id_number_masked',
+  'birth_date',
+  'sex',
+  'phone_cipher',
+  'phone_hash',
+  'phone_masked',
+  'ethnicity',
+  'political_status',
+  'education_level',
+  'education_major',
+  'education_recognised',
+  'certificate_level',
+  'certificate_date',
+  'veteran',
+  'lives_in_community',
+  'service_started_on',
+  'status',
+  'community_code',
+  'grid_code',
+  'org_path',
+  'county_code',
+  'post_title',
+  'hired_on',
+  'probation_until',
+] as const;
+
+type TColumn = (typeof STAGE_COLUMNS)[number];
+
+/** What a file may change on a registered worker, by field: the columns written and the one
+ * compared (the phone by its blind index). */
+const UPDATABLE: { field: string; cols: TColumn[]; compare: TColumn }[] = [
+  { field: 'name', cols: ['name'], compare: 'name' },
+  { field: 'phone', cols: ['phone_cipher', 'phone_hash', 'phone_masked'], compare: 'phone_hash' },
+  ...(
+    [
+      ['ethnicity', 'ethnicity'],
+      ['politicalStatus', 'political_status'],
+      ['educationLevel', 'education_level'],
+      ['educationMajor', 'education_major'],
+      ['educationRecognised', 'education_recognised'],
+      ['certificateLevel', 'certificate_level'],
+      ['certificateDate', 'certificate_date'],
+      ['veteran', 'veteran'],
+      ['livesInCommunity', 'lives_in_community'],
+      ['serviceStartedOn', 'service_started_on'],
+      ['status', 'status'],
+      ['postTitle', 'post_title'],
+      ['hiredOn', 'hired_on'],
+      ['probationUntil', 'probation_until'],
+    ] as const
+  ).map(([field, col]) => ({ field, cols: [col], compare: col })),
+  {
+    field: 'communityCode',
+    cols: ['community_code', 'org_path', 'county_code'],
+    compare: 'community_code',
+  },
+  { field: 'gridCode', cols: ['grid_code'], compare: 'grid_code' },
+];
+
+const DATE_COLUMNS = new Set<string>([
+  'certificate_date',
+  'service_started_on',
+  'hired_on',
+  'probation_until',
+]);
+
+/** What the lookup reads of a registered worker: every column a row may change or compare. */
+const LOOKUP_COLUMNS = [
+  'name',
+  'phone_cipher',
+  'phone_hash',
+  'phone_masked',
+  'ethnicity',
+  'political_status',
+  'education_level',
+  'education_major',
+  'education_recognised',
+  'certificate_level',
+  'certificate_date',
+  'veteran',
+  'lives_in_community',
+  'service_started_on',
+  'status',
+  'community_code',
+  'grid_code',
+  'org_path',
+  'county_code',
+  'post_title',
+  'hired_on',
+  'probation_until',
+] as const;
+const LOOKUP_SQL = LOOKUP_COLUMNS.map((c) => (DATE_COLUMNS.has(c) ? `${c}::text as ${c}` : c)).join(
+  ', ',
+);
+
+/** Audit fields of a worker: no cipher or hash (as `auditSnapshot`). */
+const AUDIT_HIDDEN = new Set(['id_number_cipher', 'id_number_hash', 'phone_cipher', 'phone_hash']);
+
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** A valid row kept until its chunk is compared with the registry. */
+type TRow = {
+  sheet: string;
+  row: number;
+  seq: number;
+  w: TCreateWorkerParsed;
+  hash: string;
+  phoneHash: string | null;
+  birthDate: string;
+  sex: string;
+  community: TPlace;
+  /** Fields the row's sheet has: only these may change a registered worker. */
+  fields: ReadonlySet<string>;
+};
+
+/** A registered worker as the lookup reads it (`LOOKUP_COLUMNS`, dates as text). */
+type TRegistered = { hash: string; id: string } & Record<string, unknown>;
+
+/**
+ * The audit snapshot of a new worker (its columns but ciphers and hashes, as `auditSnapshot`),
+ * as canonical JSON: the keys are written in sorted order and the values are primitives, so
+ * `JSON.stringify` gives exactly `auditJson` of it (a test checks this).
+ */
+export const newWorkerSnapshot = (
+  id: string,
+  r: Pick<TRow, 'w' | 'birthDate' | 'sex' | 'community'>,
+  today: string,
+) => {
+  const { w, community } = r;
+  return {
+    birthDate: r.birthDate,
+    certificateDate: w.certificateDate ?? null,
+    certificateLevel: w.certificateLevel,
+    communityCode: community.code,
+    countyCode: community.countyCode,
+    educationLevel: w.educationLevel,
+    educationMajor: w.educationMajor ?? null,
+    educationRecognised: w.educationRecognised,
+    ethnicity: w.ethnicity,
+    exitedOn: w.status === '已退出' ? today : null,
+    gridCode: w.gridCode ?? null,
+    hiredOn: w.hiredOn ?? w.serviceStartedOn,
+    id,
+    idNumberMasked: maskIdNumber(w.idNumber),
+    livesInCommunity: w.livesInCommunity,
+    name: w.name,
+    orgPath: community.path,
+    phoneMasked: w.phone ? maskPhone(w.phone) : null,
+    politicalStatus: w.politicalStatus,
+    postTitle: w.postTitle,
+    probationUntil: w.probationUntil ?? null,
+    serviceStartedOn: w.serviceStartedOn,
+    sex: r.sex,
+    status: w.status,
+    veteran: w.veteran,
+  };
+};
+
+/** Rows compared with the registry at once (one lookup, one COPY of each kind). */
+const CHUNK = 5000;
+
+/**
+ * Workers (花名册), upserted by the blind index of the 身份证号. Rows are checked as they are
+ * read and compared with the registry a chunk at a time (one indexed lookup per chunk): a
+ * number registered outside the scope is an error, an unchanged worker writes nothing. At a
+ * commit — which reads the file inside its transaction — new workers go straight into `worker`
+ * with COPY, with their first post item and their audit row (`openAuditBulk`), while the next
+ * chunk is being read; changed workers are COPY'd into `import_stage_worker` and updated with
+ * one set-based UPDATE at the end, with the post and exit items a change through the form would
+ * bring. Encryption is done once, and only for rows that are written.
+ */
+export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKindImporter => {
+  const { database, crypto } = ctx.services;
+  const db = ctx.db;
+  const scopePrefix = ctx.actor.scope.path;
+  const today = todayIso();
+  const commit = mode.commit;
+  let places: TPlaces;
+  const seen = new Map<string, { sheet: string; row: number }>();
+  /** Fields of each sheet read (a field missing from a sheet is left as it is for its rows). */
+  const sheetFields = new Map<string, ReadonlySet<string>>();
+  const idColumns = new Map<string, TMappedColumn>();
+  const lateIssues: TImportIssue[] = [];
+  const counts = { created: 0, updated: 0, unchanged: 0 };
+  let chunk: TRow[] = [];
+  /** The chunk being compared and written: reading goes on meanwhile. */
+  let inFlight: Promise<void> | undefined;
+  // Commit only:
+  let audit: TAuditBulkWriter | undefined;
+  let reason = '';
+  const stats = newDelta();
+  /** Per community path: what its new workers count (summed before going up the tree). */
+  const createdStats = new Map<string, { county: string; keys: TKeySums }>();
+  const changedIds: string[] = [];
+  const closePostsOf: string[] = [];
+  let changeItems = '';
+  let staged = 0;
+  const actor = { actorId: ctx.actor.id, actorName: ctx.actor.username };
+
+  /**
+   * The staged columns of a registered worker after the row: the row's values for the fields
+   * its sheet has, the registry's for the others — so one UPDATE of every column serves rows
+   * of sheets with different columns, and a comparison finds only real changes.
+   */
+  const newValues = (r: TRow, old: TRegistered): Record<TColumn, unknown> => {
+    const { w, community, fields } = r;
+    const now = { ...old } as Record<string, unknown>;
+    const set = (field: string, values: Record<string, unknown>) => {
+      if (fields.has(field)) Object.assign(now, values);
+    };
+    set('name', { name: w.name });
+    if (fields.has('phone') && r.phoneHash !== old.phone_hash) {
+      now.phone_hash = r.phoneHash;
+      now.phone_masked = w.phone ? maskPhone(w.phone) : null;
+      now.phone_cipher = w.phone ? crypto.encrypt(w.phone) : null;
+    }
+    set('ethnicity', { ethnicity: w.ethnicity });
+    set('politicalStatus', { political_status: w.politicalStatus });
+    set('educationLevel', { education_level: w.educationLevel });
+    set('educationMajor', { education_major: w.educationMajor ?? null });
+    set('educationRecognised', { education_recognised: w.educationRecognised });
+    set('certificateLevel', { certificate_level: w.certificateLevel });
+    set('certificateDate', { certificate_date: w.certificateDate ?? null });
+    set('veteran', { veteran: w.veteran });
+    set('livesInCommunity', { lives_in_community: w.livesInCommunity });
+    set('serviceStartedOn', { service_started_on: w.serviceStartedOn });
+    set('status', { status: w.status });
+    set('postTitle', { post_title: w.postTitle });
+    // As a new worker gets it: no 入职日期 means the start of community work.
+    set('hiredOn', { hired_on: w.hiredOn ?? w.serviceStartedOn });
+    set('probationUntil', { probation_until: w.probationUntil ?? null });
+    set('communityCode', {
+      community_code: community.code,
+      org_path: community.path,
+      county_code: community.countyCode,
+    });
+    if (fields.has('gridCode')) now.grid_code = w.gridCode ?? null;
+    // A grid belongs to its community: a move without a grid column leaves no grid.
+    else if (now.community_code !== old.community_code) now.grid_code = null;
+    return now as Record<TColumn, unknown>;
+  };
+
+  const lookup = async (rows: TRow[]) => {
+    const found = await queryRows<TRegistered>(
+      db,
+      sql`select id_number_hash as hash, id, ${sql.raw(LOOKUP_SQL)} from worker
+          where id_number_hash = any(${`{${rows.map((r) => r.hash).join(',')}}`}::text[])`,
+    );
+    return new Map(found.map((f) => [f.hash, f]));
+  };
+
+  const writeNew = async (rows: TRow[]) => {
+    let workers = '';
+    let items = '';
+    audit ??= await openAuditBulk(database, db);
+    for (const r of rows) {
+      const { w, community } = r;
+      const id = newId();
+      const snapshot = newWorkerSnapshot(id, r, today);
+      workers += textLine([
+        id,
+        w.name,
+        crypto.encrypt(w.idNumber),
+        r.hash,
+        snapshot.idNumberMasked,
+        r.birthDate,
+        r.sex,
+        w.phone ? crypto.encrypt(w.phone) : null,
+        r.phoneHash,
+        snapshot.phoneMasked,
+        w.ethnicity,
+        w.politicalStatus,
+        w.educationLevel,
+        snapshot.educationMajor,
+        w.educationRecognised,
+        w.certificateLevel,
+        snapshot.certificateDate,
+        w.veteran,
+        w.livesInCommunity,
+        w.serviceStartedOn,
+        w.status,
+        community.code,
+        snapshot.gridCode,
+        community.path,
+        community.countyCode,
+        w.postTitle,
+        snapshot.hiredOn,
+        snapshot.probationUntil,
+        snapshot.exitedOn,
+      ]);
+      items += textLine([
+        newId(),
+        id,
+        community.countyCode,
+        'post',
+        snapshot.hiredOn,
+        null,
+        JSON.stringify({
+          title: w.postTitle,
+          communityCode: community.code,
+          oneShoulder: w.postTitle === '书记兼主任',
+        }),
+        ctx.actor.id,
+      ]);
+      await audit.addJson({
+        ...actor,
+        action: 'create',
+        entity: 'worker',
+        entityId: id,
+        orgPath: community.path,
+        afterJson: JSON.stringify(snapshot),
+        reason,
+      });
+      let group = createdStats.get(community.path);
+      if (!group) {
+        group = { county: community.countyCode, keys: new Map() };
+        createdStats.set(community.path, group);
+      }
+      addKeys(
+        group.keys,
+        workerStatKeys({
+          orgPath: community.path,
+          countyCode: community.countyCode,
+          status: w.status,
+          sex: r.sex,
+          educationLevel: w.educationLevel,
+          educationRecognised: w.educationRecognised,
+          politicalStatus: w.politicalStatus,
+          certificateLevel: w.certificateLevel,
+          postTitle: w.postTitle,
+          birthDate: r.birthDate,
+          serviceStartedOn: w.serviceStartedOn,
+          priorService: [],
+          livesInCommunity: w.livesInCommunity,
+          hiredOn: snapshot.hiredOn,
+          exitedOn: snapshot.exitedOn,
+        }),
+      );
+    }
+    await copyText(database, db, 'worker', WORKER_COLUMNS, workers);
+    await copyText(database, db, 'archive_item', ARCHIVE_COLUMNS, items);
+  };
+
+  /** Registered workers whose fields differ: the audit row, the post and exit items a change
+   * brings (written after the open posts are closed), and the row staged for the UPDATE. */
+  const writeChanged = async (
+    rows: { r: TRow; old: TRegistered; now: Record<TColumn, unknown> }[],
+  ) => {
+    audit ??= await openAuditBulk(database, db);
+    let stage = '';
+    for (const { r, old, now } of rows) {
+      const before: Record<string, unknown> = {};
+      const after: Record<string, unknown> = {};
+      for (const u of UPDATABLE) {
+        if ((old[u.compare] ?? null) === (now[u.compare] ?? null)) continue;
+        for (const col of u.cols) {
+          if (AUDIT_HIDDEN.has(col)) continue;
+          before[camel(col)] = old[col];
+          after[camel(col)] = now[col];
+        }
+      }
+      const communityChanged = old.community_code !== now.community_code;
+      const postChanged = old.post_title !== now.post_title;
+      if (communityChanged || postChanged) {
+        closePostsOf.push(old.id);
+        changeItems += textLine([
+          newId(),
+          old.id,
+          String(now.county_code),
+          'post',
+          today,
+          null,
+          JSON.stringify({
+            title: now.post_title,
+            communityCode: now.community_code,
+            oneShoulder: now.post_title === '书记兼主任',
+          }),
+          ctx.actor.id,
+        ]);
+      }
+      if (now.status === '已退出' && old.status !== '已退出') {
+        after.exitedOn = today;
+        closePostsOf.push(old.id);
+        changeItems += textLine([
+          newId(),
+          old.id,
+          String(old.county_code),
+          'exit',
+          today,
+          null,
+          JSON.stringify({ reason: '批量导入' }),
+          ctx.actor.id,
+        ]);
+      }
+      changedIds.push(old.id);
+      await audit.add({
+        ...actor,
+        action: 'update',
+        entity: 'worker',
+        entityId: old.id,
+        orgPath: String(now.org_path),
+        before,
+        after,
+        reason,
+      });
+      stage += textLine([
+        batchId,
+        r.seq,
+        r.row,
+        r.sheet,
+        old.id,
+        // Not written: the 身份证号 matched and does not change.
+        ...([now.name, '', r.hash, '', r.birthDate, r.sex] as string[]),
+        ...STAGE_COLUMNS.slice(11).map((c) => now[c] as string | boolean | null),
+      ]);
+    }
+    staged += rows.length;
+    await copyText(database, db, 'import_stage_worker', STAGE_COLUMNS, stage);
+  };
+
+  /** Compares a chunk with the registry; at a commit, writes what it brings. */
+  const processChunk = async (rows: TRow[]) => {
+    const registered = await lookup(rows);
+    const fresh: TRow[] = [];
+    const changed: { r: TRow; old: TRegistered; now: Record<TColumn, unknown> }[] = [];
+    for (const r of rows) {
+      const old = registered.get(r.hash);
+      if (!old) {
+        fresh.push(r);
+        continue;
+      }
+      if (!String(old.org_path).startsWith(scopePrefix)) {
+        // Registered outside the caller's scope: the message does not say where (that would
+        // leak another street's data).
+        lateIssues.push(
+          issue(r.sheet, r.row, '该身份证号已在您管辖范围以外登记，不能在此导入', {
+            field: 'idNumber',
+            column: idColumns.get(r.sheet),
+          }),
+        );
+        continue;
+      }
+      const now = newValues(r, old);
+      if (UPDATABLE.some((u) => (old[u.compare] ?? null) !== (now[u.compare] ?? null))) {
+        changed.push({ r, old, now });
+      } else counts.unchanged++;
+    }
+    counts.created += fresh.length;
+    counts.updated += changed.length;
+    if (!commit) return;
+    if (fresh.length > 0) await writeNew(fresh);
+    if (changed.length > 0) await writeChanged(changed);
+  };
+
+  const submit = async () => {
+    const rows = chunk;
+    chunk = [];
+    if (inFlight) await inFlight;
+    inFlight = undefined;
+    if (rows.length === 0) return;
+    const work = processChunk(rows);
+    // Handled when awaited (next submit or check); until then it must not count as unhandled.
+    work.catch(() => undefined);
+    inFlight = work;
+  };
+
+  return {
+    checkColumns: (layout: TSheetLayout) => {
+      const messages = missingColumns(layout, spec, [['communityCode', 'communityName']]);
+      const fields = new Set<string>(layout.byField.keys());
+      if (fields.has('communityName')) fields.add('communityCode');
+      if (fields.has('gridName')) fields.add('gridCode');
+      sheetFields.set(layout.sheet, fields);
+      return messages;
+    },
+
+    prepare: async (why) => {
+      reason = why;
+      places = await loadPlaces(db, ctx.actor.scope);
+    },
+
+    add: async (record, layout) => {
+      const v = record.values;
+      const issues = [...record.issues];
+      const place = places.resolveCommunity(v, layout, record);
+      if (place.issue) {
+        issues.push(place.issue);
+        record.badFields.add(
+          place.issue.field === 'gridName' ? 'gridCode' : (place.issue.field ?? ''),
+        );
+        if (place.issue.field === 'communityName') record.badFields.add('communityCode');
+      }
+      const input: Record<string, unknown> = {};
+      for (const k in v) {
+        if (k !== 'communityName' && k !== 'streetName' && k !== 'gridName') input[k] = v[k];
+      }
+      if (place.communityCode) input.communityCode = place.communityCode;
+      if (place.gridCode) input.gridCode = place.gridCode;
+      const parsed = ZCreateWorker.safeParse(input);
+      if (!parsed.success) {
+        issues.push(
+          ...zodIssues(record, layout, spec, parsed.error, {
+            communityCode: ['communityName'],
+            gridCode: ['gridName'],
+          }),
+        );
+      }
+      if (issues.some((i) => i.severity === 'error') || !parsed.success || !place.community) {
+        return issues;
+      }
+      const w = parsed.data;
+      const idColumn = layout.byField.get('idNumber');
+      if (idColumn) idColumns.set(record.sheet, idColumn);
+      const facts = checkIdNumber(w.idNumber);
+      if (!facts.ok)
+        return [...issues, issue(record.sheet, record.row, facts.message, { column: idColumn })];
+      const hash = crypto.blindIndex(w.idNumber);
+      const first = seen.get(hash);
+      if (first) {
+        return [
+          ...issues,
+          issue(
+            record.sheet,
+            record.row,
+            `身份证号与${first.sheet === record.sheet ? '' : `工作表“${first.sheet}”`}第${first.row}行重复`,
+            { column: idColumn },
+          ),
+        ];
+      }
+      seen.set(hash, { sheet: record.sheet, row: record.row });
+      chunk.push({
+        sheet: record.sheet,
+        row: record.row,
+        seq: record.seq,
+        w,
+        hash,
+        phoneHash: w.phone ? crypto.blindIndex(w.phone) : null,
+        birthDate: facts.facts.birthDate,
+        sex: facts.facts.sex,
+        community: place.community,
+        fields: sheetFields.get(record.sheet) ?? new Set(),
+      });
+      if (chunk.length >= CHUNK) await submit();
+      return issues;
+    },
+
+    check: async () => {
+      await submit();
+      await submit();
+      return { issues: lateIssues, ...counts };
+    },
+
+    apply: async () => {
+      if (staged > 0) {
+        // Fresh statistics for the join below when many rows were staged.
+        if (staged > 1000)
+          await db.execute(sql`analyze import_stage_worker (batch_id, id_number_hash)`);
+        await statsOf(changedIds, -1);
+        // Every updatable column: a staged row holds the registry's value where its sheet had
+        // no column.
+        const set = UPDATABLE.flatMap((u) => u.cols.map((c) => `${c} = s.${c}`));
+        set.push(
+          `exited_on = case when s.status = '已退出' and w.status <> '已退出' then '${today}'::date else w.exited_on end`,
+        );
+        await db.execute(
+          sql`update worker w set ${sql.raw(set.join(', '))}, version = w.version + 1, updated_at = now()
+                from import_stage_worker s
+                where s.batch_id = ${batchId} and w.id = s.id`,
+        );
+        await statsOf(changedIds, 1);
+        for (let i = 0; i < closePostsOf.length; i += CHUNK) {
+          const ids = closePostsOf.slice(i, i + CHUNK);
+          await db.execute(
+            sql`update archive_item set end_on = ${today}
+                  where kind = 'post' and end_on is null
+                    and worker_id = any(${`{${ids.join(',')}}`}::uuid[])`,
+          );
+        }
+        await copyText(database, db, 'archive_item', ARCHIVE_COLUMNS, changeItems);
+        await db.execute(sql`delete from import_stage_worker where batch_id = ${batchId}`);
+      }
+      for (const [path, group] of createdStats) {
+        addAlongPath(stats, path, group.county, sumsToKeys(group.keys), 1);
+      }
+      await writeStatDelta(db, stats);
+      await audit?.end();
+      return { ...counts };
+    },
+  };
+
+  /** Adds `sign ×` what the workers of the ids count in the statistics. */
+  async function statsOf(ids: string[], sign: 1 | -1) {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const list = `{${ids.slice(i, i + CHUNK).join(',')}}`;
+      addWorkerStats(stats, await selectWorkerStatFields(db, sql`id = any(${list}::uuid[])`), sign);
+    }
+  }
+};
+
+/** Sums of stat keys: value by dimension (no joined string key per row). */
+type TKeySums = Map<string, Map<string, number>>;
+
+const addKeys = (sums: TKeySums, keys: readonly TStatKey[]) => {
+  for (const [dim, value, n] of keys) {
+    let values = sums.get(dim);
+    if (!values) {
+      values = new Map();
+      sums.set(dim, values);
+    }
+    values.set(value, (values.get(value) ?? 0) + n);
+  }
+};
+
+const sumsToKeys = (sums: TKeySums): TStatKey[] => {
+  const keys: TStatKey[] = [];
+  for (const [dim, values] of sums) for (const [value, n] of values) keys.push([dim, value, n]);
+  return keys;
+};
+
+/** Adds `sign ×` what the workers count, summed per community before it goes up the tree. */
+const addWorkerStats = (delta: TStatDelta, rows: TWorkerStatFields[], sign: 1 | -1) => {
+  const byPath = new Map<string, { county: string; keys: TKeySums }>();
+  for (const w of rows) {
+    let group = byPath.get(w.orgPath);
+    if (!group) {
+      group = { county: w.countyCode, keys: new Map() };
+      byPath.set(w.orgPath, group);
+    }
+    addKeys(group.keys, workerStatKeys(w));
+  }
+  for (const [path, group] of byPath) {
+    addAlongPath(delta, path, group.county, sumsToKeys(group.keys), sign);
+  }
+};

@@ -1,0 +1,135 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { TScope } from '../../context.ts';
+import type { TExecutor } from '../../db/client.ts';
+import { org, orgFact, orgMove, worker } from '../../db/schema/index.ts';
+import { pathInScope } from './org-scope.ts';
+
+export type TOrgRow = typeof org.$inferSelect;
+
+/** A node of the tree if it lies inside the caller's scope; undefined otherwise (→ 404). */
+export const findOrgInScope = async (db: TExecutor, scope: TScope, code: string) =>
+  (
+    await db
+      .select()
+      .from(org)
+      .where(and(eq(org.code, code), pathInScope(org.path, scope)))
+      .limit(1)
+  )[0];
+
+export const listChildrenInScope = (db: TExecutor, scope: TScope, parentCode: string) =>
+  db
+    .select()
+    .from(org)
+    .where(and(eq(org.parentCode, parentCode), pathInScope(org.path, scope)))
+    .orderBy(asc(org.sort), asc(org.code));
+
+/** Counts of nodes by level and of active workers under a path (itself inside the scope). */
+export const countUnder = async (db: TExecutor, scope: TScope, path: string) => {
+  const levels = await db
+    .select({ level: org.level, n: sql<number>`count(*)`.mapWith(Number) })
+    .from(org)
+    .where(and(sql`${org.path} like ${`${path}%`}`, pathInScope(org.path, scope)))
+    .groupBy(org.level);
+  const workers = await db
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
+    .from(worker)
+    .where(
+      and(
+        sql`${worker.orgPath} like ${`${path}%`}`,
+        pathInScope(worker.orgPath, scope),
+        sql`${worker.status} <> '已退出'`,
+      ),
+    );
+  const byLevel = Object.fromEntries(levels.map((r) => [r.level, r.n]));
+  return {
+    streets: byLevel.street ?? 0,
+    communities: byLevel.community ?? 0,
+    grids: byLevel.grid ?? 0,
+    workers: workers[0]?.n ?? 0,
+  };
+};
+
+/** The effective pack of a node: its own, else the nearest ancestor's. */
+export const effectivePackId = async (db: TExecutor, node: TOrgRow): Promise<string | null> => {
+  if (node.packId) return node.packId;
+  const codes = node.path.split('/').filter(Boolean).reverse();
+  const rows = await db
+    .select({ code: org.code, packId: org.packId })
+    .from(org)
+    .where(sql`${org.code} in ${codes}`);
+  const byCode = new Map(rows.map((r) => [r.code, r.packId]));
+  for (const code of codes) {
+    const packId = byCode.get(code);
+    if (packId) return packId;
+  }
+  return null;
+};
+
+/** The facts of a node over time, newest first. */
+export const listFacts = (db: TExecutor, code: string) =>
+  db.select().from(orgFact).where(eq(orgFact.orgCode, code)).orderBy(desc(orgFact.effectiveFrom));
+
+/** The grids of a community with their latest households and the grid workers assigned. */
+export const listGridsWithWorkers = async (db: TExecutor, scope: TScope, communityCode: string) => {
+  const grids = await db
+    .select()
+    .from(org)
+    .where(
+      and(eq(org.parentCode, communityCode), eq(org.level, 'grid'), pathInScope(org.path, scope)),
+    )
+    .orderBy(asc(org.code));
+  if (grids.length === 0) return [];
+  const codes = grids.map((g) => g.code);
+  const facts = await db
+    .selectDistinctOn([orgFact.orgCode], {
+      orgCode: orgFact.orgCode,
+      households: orgFact.householdsResident,
+    })
+    .from(orgFact)
+    .where(inArray(orgFact.orgCode, codes))
+    .orderBy(orgFact.orgCode, desc(orgFact.effectiveFrom));
+  const workers = await db
+    .select({
+      id: worker.id,
+      name: worker.name,
+      gridCode: worker.gridCode,
+      postTitle: worker.postTitle,
+    })
+    .from(worker)
+    .where(
+      and(
+        inArray(worker.gridCode, codes),
+        sql`${worker.status} <> '已退出'`,
+        pathInScope(worker.orgPath, scope),
+      ),
+    );
+  return grids.map((g) => ({
+    code: g.code,
+    name: g.name,
+    households: facts.find((f) => f.orgCode === g.code)?.households ?? null,
+    workers: workers.filter((w) => w.gridCode === g.code).map(({ gridCode, ...w }) => w),
+  }));
+};
+
+export const listMoves = (db: TExecutor, code: string) =>
+  db.select().from(orgMove).where(eq(orgMove.orgCode, code)).orderBy(desc(orgMove.effectiveOn));
+
+/**
+ * The governing pack of each path: the pack set on the deepest node of the path that has one
+ * (a node without a pack inherits its parent's). One query for any number of paths.
+ */
+export const effectivePackIds = async (db: TExecutor, paths: readonly string[]) => {
+  const codes = [...new Set(paths.flatMap((p) => p.split('/').filter(Boolean)))];
+  const result = new Map<string, string | null>();
+  if (codes.length === 0) return result;
+  const rows = await db
+    .select({ code: org.code, packId: org.packId })
+    .from(org)
+    .where(and(inArray(org.code, codes), sql`${org.packId} is not null`));
+  const packOf = new Map(rows.map((r) => [r.code, r.packId]));
+  for (const path of paths) {
+    const chain = path.split('/').filter(Boolean).reverse();
+    result.set(path, chain.map((c) => packOf.get(c)).find((p) => p) ?? null);
+  }
+  return result;
+};

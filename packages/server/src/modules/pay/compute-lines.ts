@@ -1,0 +1,309 @@
+import {
+  NO_YEARS,
+  type TCompiledPack,
+  type TPayValue,
+  type TPolicyRegistry,
+  type TWorkerInput,
+} from '@shegong/policy';
+import {
+  evalDateOf,
+  monthEnd,
+  monthStart,
+  partMonth,
+  type TPayWorkerRow,
+  workerPayInput,
+} from './pay-inputs.ts';
+
+// A month's pay for many workers: the pack's batch kernel for every full month (no traces),
+// the trace evaluator for the few rows the kernel does not cover (joining or leaving in the
+// month: pro-rating; rows the kernel cannot evaluate: its error message). The figures are the
+// pack's; this file only moves them between the registry's rows and the pay lines.
+
+/** One computed line, in the columns of `pay_line`. */
+export type TPayLineRow = {
+  workerId: string;
+  kind: 'regular' | 'arrears';
+  forMonth: string;
+  month: string;
+  countyCode: string;
+  orgPath: string;
+  packId: string | null;
+  evalOn: string;
+  status: 'ok' | 'open';
+  reason: string | null;
+  post: string | null;
+  title: string | null;
+  years: number | null;
+  grade: number | null;
+  coefficient: string | null;
+  probation: boolean;
+  baseFen: number | null;
+  performanceFen: number | null;
+  allowancesFen: number | null;
+  oneOffFen: number;
+  annualFen: number | null;
+  monthlyFen: number | null;
+  paidDays: number | null;
+  monthDays: number | null;
+  payableFen: number | null;
+  input: TWorkerInput | null;
+};
+
+export type TLineContext = {
+  /** The governing pack of the worker's community path. */
+  packOf: (w: TPayWorkerRow) => string | null;
+  /** The county-level district name of the worker (for packs that name districts). */
+  districtOf: (w: TPayWorkerRow) => string | null;
+  /** External statistics given as assumptions of a budget or what-if (fen). */
+  statistics?: Readonly<Record<string, number>>;
+};
+
+const withStatistics = (input: TWorkerInput, ctx: TLineContext): TWorkerInput =>
+  ctx.statistics && Object.keys(ctx.statistics).length
+    ? { ...input, statistics: { ...ctx.statistics } }
+    : input;
+
+const daysOf = (month: string) => Number(monthEnd(month).slice(8));
+
+const openLine = (
+  w: TPayWorkerRow,
+  month: string,
+  packId: string | null,
+  evalOn: string,
+  reason: string,
+  input: TWorkerInput | null,
+): TPayLineRow => ({
+  workerId: w.id,
+  kind: 'regular',
+  forMonth: month,
+  month,
+  countyCode: w.countyCode,
+  orgPath: w.orgPath,
+  packId,
+  evalOn,
+  status: 'open',
+  reason,
+  post: null,
+  title: w.postTitle,
+  years: null,
+  grade: null,
+  coefficient: null,
+  probation: false,
+  baseFen: null,
+  performanceFen: null,
+  allowancesFen: null,
+  oneOffFen: w.oneOffFen,
+  annualFen: null,
+  monthlyFen: null,
+  paidDays: null,
+  monthDays: daysOf(month),
+  payableFen: null,
+  input,
+});
+
+/** A line from the trace evaluator's value. */
+export const lineFromValue = (
+  w: TPayWorkerRow,
+  month: string,
+  packId: string,
+  evalOn: string,
+  input: TWorkerInput,
+  v: TPayValue,
+): TPayLineRow => {
+  const monthlyAllowances = v.allowances
+    .filter((a) => a.period === 'month')
+    .reduce((s, a) => s + a.amountFen, 0);
+  return {
+    workerId: w.id,
+    kind: 'regular',
+    forMonth: month,
+    month,
+    countyCode: w.countyCode,
+    orgPath: w.orgPath,
+    packId,
+    evalOn,
+    status: 'ok',
+    reason: null,
+    post: v.post,
+    title: w.postTitle,
+    years: v.years,
+    grade: v.grade,
+    coefficient: v.coefficient,
+    probation: v.probation,
+    baseFen: v.basePayFen,
+    performanceFen: v.performancePeriod === 'month' ? v.performanceFen : 0,
+    allowancesFen: monthlyAllowances,
+    oneOffFen: w.oneOffFen,
+    annualFen: v.annualLumpSumFen,
+    monthlyFen: v.monthlyTotalFen,
+    paidDays: v.paidDays,
+    monthDays: v.monthDays,
+    payableFen: v.payableFen + w.oneOffFen,
+    input,
+  };
+};
+
+const formatScaled = (scaled: number, decimals: number): string => {
+  if (decimals === 0) return String(scaled);
+  const s = String(scaled).padStart(decimals + 1, '0');
+  return `${s.slice(0, -decimals)}.${s.slice(-decimals)}`;
+};
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The trace evaluator for one row: its line, or an open line with the engine's reason. */
+const tracedLine = (
+  pack: TCompiledPack,
+  w: TPayWorkerRow,
+  month: string,
+  packId: string,
+  evalOn: string,
+  input: TWorkerInput,
+): TPayLineRow => {
+  try {
+    return lineFromValue(w, month, packId, evalOn, input, pack.pay(input).value);
+  } catch (error) {
+    return openLine(w, month, packId, evalOn, errorText(error), input);
+  }
+};
+
+/**
+ * The regular pay lines of a month for workers in post during it, grouped by governing pack.
+ * Rows come back in the order given.
+ */
+export const computeMonthLines = (
+  policies: TPolicyRegistry,
+  month: string,
+  workers: readonly TPayWorkerRow[],
+  ctx: TLineContext,
+): TPayLineRow[] => {
+  const lines: TPayLineRow[] = new Array(workers.length);
+  const groups = new Map<string, number[]>();
+  workers.forEach((w, i) => {
+    const id = ctx.packOf(w) ?? '';
+    const list = groups.get(id);
+    if (list) list.push(i);
+    else groups.set(id, [i]);
+  });
+  const first = monthStart(month);
+  for (const [packId, members] of groups) {
+    let pack: TCompiledPack | undefined;
+    let packError = '';
+    if (!packId) packError = '未设置适用的政策包';
+    else if (!policies.has(packId)) packError = `政策包 ${packId} 尚未提供`;
+    else {
+      try {
+        pack = policies.at(packId, first);
+      } catch (error) {
+        packError = errorText(error);
+      }
+    }
+    if (!pack) {
+      for (const i of members) {
+        const w = workers[i] as TPayWorkerRow;
+        lines[i] = openLine(w, month, packId || null, evalDateOf(w, month), packError, null);
+      }
+      continue;
+    }
+    const titles = new Set(pack.posts.flatMap((p) => p.titles as readonly string[]));
+    const batchRows: number[] = [];
+    const batchInputs: TWorkerInput[] = [];
+    for (const i of members) {
+      const w = workers[i] as TPayWorkerRow;
+      const evalOn = evalDateOf(w, month);
+      const district = ctx.districtOf(w);
+      if (!w.postTitle) {
+        lines[i] = openLine(w, month, packId, evalOn, '未填写职务，无法确定岗位类别', null);
+        continue;
+      }
+      if (!titles.has(w.postTitle)) {
+        lines[i] = openLine(
+          w,
+          month,
+          packId,
+          evalOn,
+          `政策包「${pack.name}」的岗位类别不含职务「${w.postTitle}」`,
+          null,
+        );
+        continue;
+      }
+      if (partMonth(w, month)) {
+        // Joining or leaving inside the month: the trace evaluator pro-rates by the pack's rule.
+        let dayPack = pack;
+        try {
+          dayPack = evalOn === first ? pack : policies.at(packId, evalOn);
+        } catch {
+          dayPack = pack;
+        }
+        const input = withStatistics(workerPayInput(w, dayPack, evalOn, district), ctx);
+        lines[i] = tracedLine(dayPack, w, month, packId, evalOn, input);
+        continue;
+      }
+      batchRows.push(i);
+      batchInputs.push(withStatistics(workerPayInput(w, pack, first, district), ctx));
+    }
+    if (batchRows.length === 0) continue;
+    let cols: ReturnType<TCompiledPack['batch']['workerColumns']>;
+    try {
+      cols = pack.batch.workerColumns(batchInputs);
+    } catch {
+      // An input the kernel's encoder refuses: every row through the trace evaluator.
+      batchRows.forEach((i, k) => {
+        lines[i] = tracedLine(
+          pack,
+          workers[i] as TPayWorkerRow,
+          month,
+          packId,
+          first,
+          batchInputs[k] as TWorkerInput,
+        );
+      });
+      continue;
+    }
+    const out = pack.batch.pay(cols);
+    const days = daysOf(month);
+    batchRows.forEach((i, k) => {
+      const w = workers[i] as TPayWorkerRow;
+      const input = batchInputs[k] as TWorkerInput;
+      if (out.error[k] !== 0) {
+        lines[i] = tracedLine(pack, w, month, packId, first, input);
+        return;
+      }
+      const grade = out.grade[k] as number;
+      const scaled = out.coefficientScaled[k] as number;
+      const base = out.basePayFen[k] as number;
+      const period = out.performancePeriod[k];
+      const monthly = out.monthlyTotalFen[k] as number;
+      const years = cols.years[k] as number;
+      lines[i] = {
+        workerId: w.id,
+        kind: 'regular',
+        forMonth: month,
+        month,
+        countyCode: w.countyCode,
+        orgPath: w.orgPath,
+        packId,
+        evalOn: first,
+        status: 'ok',
+        reason: null,
+        post: pack.posts[cols.post[k] as number]?.category ?? null,
+        title: w.postTitle,
+        years: years === NO_YEARS ? null : years,
+        grade: grade < 0 ? null : grade,
+        coefficient: scaled < 0 ? null : formatScaled(scaled, out.coefficientDecimals),
+        probation: out.probation[k] === 1,
+        baseFen: base < 0 ? null : base,
+        performanceFen: period === 1 ? (out.performanceFen[k] as number) : 0,
+        allowancesFen: out.monthlyAllowancesFen[k] as number,
+        oneOffFen: w.oneOffFen,
+        annualFen: out.annualLumpSumFen[k] as number,
+        monthlyFen: monthly,
+        paidDays: days,
+        monthDays: days,
+        payableFen: monthly + w.oneOffFen,
+        input,
+      };
+    });
+  }
+  return lines;
+};

@@ -1,0 +1,122 @@
+import type { TPolicyRegistry, TWorkerInput } from '@shegong/policy';
+import { formatFen } from '@shegong/policy';
+import { AppError, type TPayExplanation, type TTraceStepView } from '@shegong/shared';
+import type { TCtx } from '../../context.ts';
+import { effectivePackIds } from '../org/org.repo.ts';
+import { findNodes } from '../quota/quota.repo.ts';
+import { findWorkerInScope } from '../worker/worker.repo.ts';
+import { computeMonthLines, type TPayLineRow } from './compute-lines.ts';
+import { findLine, findRunInScope, loadPayWorkersById } from './pay.repo.ts';
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The trace of a line from the input it was computed with, under the pack version of its date. */
+const traceOf = (
+  policies: TPolicyRegistry,
+  packId: string | null,
+  evalOn: string,
+  input: TWorkerInput | null,
+  oneOffFen: number,
+): { value: unknown; trace: TTraceStepView[]; error: string | null; packName: string | null } => {
+  if (!packId || !input) return { value: null, trace: [], error: null, packName: null };
+  try {
+    const pack = policies.at(packId, evalOn);
+    const r = pack.pay(input);
+    const trace: TTraceStepView[] = [...r.trace];
+    if (oneOffFen) {
+      trace.push({
+        rule: 'archive-reward',
+        source: '人事档案：表彰奖励',
+        inputs: { month: evalOn.slice(0, 7) },
+        result: oneOffFen,
+        note: `本月一次性奖励${formatFen(oneOffFen)}（人事档案中的表彰奖励），计入本月应发`,
+      });
+    }
+    return { value: r.value, trace, error: null, packName: pack.name };
+  } catch (error) {
+    return { value: null, trace: [], error: errorText(error), packName: null };
+  }
+};
+
+/** "为什么" of a line of a pay sheet, evaluated again from the input it was computed with. */
+export const explainPayLine = async (
+  ctx: TCtx,
+  runId: string,
+  workerId: string,
+  forMonth: string | undefined,
+): Promise<TPayExplanation> => {
+  const run = await findRunInScope(ctx.db, ctx.actor.scope, runId);
+  if (!run) throw new AppError('NOT_FOUND', '工资表不存在');
+  const line = await findLine(ctx.db, runId, workerId, forMonth);
+  if (!line) throw new AppError('NOT_FOUND', '工资表中没有该工作者');
+  const t = traceOf(
+    ctx.services.policies,
+    line.packId,
+    line.evalOn,
+    line.input as TWorkerInput | null,
+    line.oneOffFen,
+  );
+  const dueFen =
+    line.kind === 'arrears' && t.value
+      ? (t.value as { payableFen: number }).payableFen + line.oneOffFen
+      : null;
+  return {
+    workerId: line.workerId,
+    name: line.name,
+    month: line.month,
+    forMonth: line.forMonth,
+    kind: line.kind,
+    packId: line.packId,
+    packName: t.packName,
+    evalOn: line.evalOn,
+    input: line.input,
+    value: t.value,
+    trace: t.trace,
+    error: t.error ?? (line.status === 'open' ? line.reason : null),
+    arrears:
+      line.kind === 'arrears' && dueFen !== null
+        ? { dueFen, paidFen: dueFen - (line.payableFen ?? 0), diffFen: line.payableFen ?? 0 }
+        : null,
+  };
+};
+
+/**
+ * One worker's pay for a month as the pay sheet would compute it now, with its explanation (the
+ * worker page's 薪酬 tab). Nothing is written.
+ */
+export const workerPayForMonth = async (
+  ctx: TCtx,
+  workerId: string,
+  month: string,
+): Promise<{ line: TPayLineRow; explanation: TPayExplanation }> => {
+  const w = await findWorkerInScope(ctx.db, ctx.actor.scope, workerId);
+  if (!w) throw new AppError('NOT_FOUND', '工作者不存在');
+  const rows = await loadPayWorkersById(ctx.db, ctx.actor.scope, [workerId], month);
+  const row = rows[0];
+  if (!row) throw new AppError('NOT_FOUND', '工作者不存在');
+  const packs = await effectivePackIds(ctx.db, [row.orgPath]);
+  const county = (await findNodes(ctx.db, [row.countyCode]))[0]?.name ?? null;
+  const [line] = computeMonthLines(ctx.services.policies, month, rows, {
+    packOf: () => packs.get(row.orgPath) ?? null,
+    districtOf: () => county,
+  }) as [TPayLineRow];
+  const t = traceOf(ctx.services.policies, line.packId, line.evalOn, line.input, line.oneOffFen);
+  return {
+    line,
+    explanation: {
+      workerId,
+      name: row.name,
+      month,
+      forMonth: month,
+      kind: 'regular',
+      packId: line.packId,
+      packName: t.packName,
+      evalOn: line.evalOn,
+      input: line.input,
+      value: t.value,
+      trace: t.trace,
+      error: t.error ?? (line.status === 'open' ? line.reason : null),
+      arrears: null,
+    },
+  };
+};

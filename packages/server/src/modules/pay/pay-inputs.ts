@@ -1,0 +1,111 @@
+import type { TCompiledPack, TWorkerInput } from '@shegong/policy';
+
+// The engine's worker input from a registry record: the facts the packs read (title, years of
+// community work, education, certificate, probation, the community's star rating, assessments,
+// district). Nothing here knows a rule; the pack decides what each fact means.
+
+/** A worker as the pay computation reads it (one row of `loadPayWorkers`). */
+export type TPayWorkerRow = {
+  id: string;
+  name: string;
+  postTitle: string | null;
+  serviceStartedOn: string;
+  priorService: { from: string; to: string }[] | null;
+  educationLevel: string;
+  educationRecognised: boolean;
+  certificateLevel: string;
+  certificateDate: string | null;
+  birthDate: string;
+  hiredOn: string | null;
+  probationUntil: string | null;
+  exitedOn: string | null;
+  status: string;
+  livesInCommunity: boolean;
+  communityCode: string;
+  orgPath: string;
+  countyCode: string;
+  /** Star rating of the community party organisation on the month's first day. */
+  stars: number | null;
+  /** Annual assessment results by year (`{ '2025': '合格' }`). */
+  assessments: Record<string, string> | null;
+  /** One-off amounts of the month from the archive (表彰奖励). */
+  oneOffFen: number;
+};
+
+export const monthStart = (month: string) => `${month}-01`;
+
+export const monthEnd = (month: string): string => {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return `${month}-${String(last).padStart(2, '0')}`;
+};
+
+export const previousMonth = (month: string): string => {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+};
+
+export const hiredOnOf = (w: Pick<TPayWorkerRow, 'hiredOn' | 'serviceStartedOn'>) =>
+  w.hiredOn ?? w.serviceStartedOn;
+
+/**
+ * The date a worker's month is evaluated on: the first day of the month, or the day of joining
+ * when it falls inside the month (the state at the start of the month governs it; a change in
+ * the middle of a month applies from the next month — it is not split).
+ */
+export const evalDateOf = (
+  w: Pick<TPayWorkerRow, 'hiredOn' | 'serviceStartedOn'>,
+  month: string,
+) => {
+  const hired = hiredOnOf(w);
+  const first = monthStart(month);
+  return hired > first && hired <= monthEnd(month) ? hired : first;
+};
+
+/** Whether the month must be pro-rated (joining after its first day or leaving before its last). */
+export const partMonth = (w: TPayWorkerRow, month: string): boolean => {
+  const hired = hiredOnOf(w);
+  return (
+    (hired > monthStart(month) && hired <= monthEnd(month)) ||
+    (w.exitedOn !== null && w.exitedOn >= monthStart(month) && w.exitedOn < monthEnd(month))
+  );
+};
+
+/** The engine's input for a worker on a date under a pack. */
+export const workerPayInput = (
+  w: TPayWorkerRow,
+  pack: Pick<TCompiledPack, 'districts'>,
+  evalOn: string,
+  district: string | null,
+): TWorkerInput => {
+  const prior = (w.priorService ?? []).filter((p) => p.from && p.to);
+  const input: TWorkerInput = {
+    post: w.postTitle ?? '',
+    ...(prior.length
+      ? {
+          servicePeriods: [
+            ...prior.map((p) => ({ from: p.from, to: p.to })),
+            { from: w.serviceStartedOn },
+          ],
+        }
+      : { serviceStart: w.serviceStartedOn }),
+    education: w.educationLevel as TWorkerInput['education'],
+    educationRecognised: w.educationRecognised,
+    certificate: w.certificateLevel as TWorkerInput['certificate'],
+    birthDate: w.birthDate,
+    hiredOn: hiredOnOf(w),
+    localResident: w.livesInCommunity,
+  };
+  if (w.certificateDate) input.certificateOn = w.certificateDate;
+  if (w.exitedOn) input.leftOn = w.exitedOn;
+  // The registry's recorded end of probation, when it has one; otherwise the pack's months.
+  if (w.probationUntil) input.probation = evalOn < w.probationUntil;
+  if (w.stars !== null) input.stars = w.stars;
+  if (w.assessments && Object.keys(w.assessments).length > 0) {
+    input.assessments = w.assessments as TWorkerInput['assessments'];
+    const last = w.assessments[String(Number(evalOn.slice(0, 4)) - 1)];
+    if (last) input.assessment = last as TWorkerInput['assessment'];
+  }
+  if (district && pack.districts.includes(district)) input.district = district;
+  return input;
+};

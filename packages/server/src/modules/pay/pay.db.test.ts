@@ -1,0 +1,426 @@
+import { sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TServices } from '../../context.ts';
+import { queryRows } from '../../db/client.ts';
+import {
+  createClient,
+  seedDemo,
+  seedUser,
+  TEST_PASSWORD,
+  type TTestClient,
+} from '../../testing/test-app.ts';
+import { createTestServices, testDbKind } from '../../testing/test-db.ts';
+import { editedPolicies, waitForJob } from './pay-test-helpers.ts';
+
+// The Yinchuan 四岗十八级 table (004 附件 套改表, 职业化 (十六)、(十七)) through the whole path:
+// registry → pay sheet → review → lock → export; corrections after a lock become arrears of the
+// next month; a back-dated pack change (a new base from a past date) produces arrears for every
+// locked month since.
+
+const STREET = '640104001000';
+const COMMUNITY = '640104001001';
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const idNumber = (first17: string) =>
+  first17 + '10X98765432'[[...first17].reduce((s, d, i) => s + Number(d) * WEIGHTS[i]!, 0) % 11]!;
+
+type TLine = {
+  workerId: string;
+  kind: string;
+  forMonth: string;
+  status: string;
+  reason: string | null;
+  post: string | null;
+  years: number | null;
+  grade: number | null;
+  coefficient: string | null;
+  probation: boolean;
+  baseFen: number | null;
+  annualFen: number | null;
+  monthlyFen: number | null;
+  payableFen: number | null;
+};
+
+describe(`pay sheets (${testDbKind()})`, () => {
+  let services: TServices;
+  let admin: TTestClient;
+  let street: TTestClient;
+  const ids: Record<string, string> = {};
+
+  const addWorker = async (key: string, body: Record<string, unknown>, seq: number) => {
+    const res = await admin.post('/api/workers', {
+      name: `测试${key}`,
+      idNumber: idNumber(`64010419900101${String(100 + seq)}`),
+      communityCode: COMMUNITY,
+      ...body,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    ids[key] = res.body.id;
+  };
+
+  const compute = async (month: string) => {
+    const res = await street.post('/api/pay/runs/compute', { org: STREET, month });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    return (await waitForJob(street, res.body.jobId)).result;
+  };
+
+  const runOf = async (month: string) => {
+    const list = await street.get(`/api/pay/runs?org=${STREET}&month=${month}`);
+    expect(list.status, JSON.stringify(list.body)).toBe(200);
+    const id = list.body.streets.find((s: { streetCode: string }) => s.streetCode === STREET).run
+      .id;
+    return (await street.get(`/api/pay/runs/${id}`)).body as {
+      run: { id: string; status: string; version: number; totalFen: number };
+      lines: TLine[];
+    };
+  };
+
+  const lineOf = (lines: TLine[], key: string, kind = 'regular', forMonth?: string) =>
+    lines.find(
+      (l) => l.workerId === ids[key] && l.kind === kind && (!forMonth || l.forMonth === forMonth),
+    );
+
+  const lock = async (month: string) => {
+    const { run } = await runOf(month);
+    expect(
+      (await street.post(`/api/pay/runs/${run.id}/review`, { version: run.version })).status,
+    ).toBe(200);
+    const locked = await street.post(`/api/pay/runs/${run.id}/lock`, { version: run.version });
+    expect(locked.status, JSON.stringify(locked.body)).toBe(200);
+    expect(locked.body.status).toBe('locked');
+  };
+
+  beforeAll(async () => {
+    services = await createTestServices();
+    await seedDemo(services, 120);
+    await seedUser(services, { username: 'mz', role: 'civil-affairs-admin', orgCode: '640100' });
+    await seedUser(services, { username: 'jd', role: 'street-admin', orgCode: STREET });
+    admin = createClient(services);
+    await admin.login('mz', TEST_PASSWORD);
+    street = createClient(services);
+    await street.login('jd', TEST_PASSWORD);
+    // 004 附件 worked examples, as registry records (years counted on 2026-07-01).
+    await addWorker(
+      'A',
+      {
+        postTitle: '网格员',
+        serviceStartedOn: '2021-03-01',
+        hiredOn: '2021-03-01',
+        educationLevel: '本科',
+        certificateLevel: '助理社会工作师',
+        certificateDate: '2022-01-01',
+      },
+      1,
+    );
+    await addWorker(
+      'B',
+      {
+        postTitle: '委员',
+        serviceStartedOn: '2024-03-01',
+        hiredOn: '2024-03-01',
+        educationLevel: '本科',
+        certificateLevel: '社会工作师',
+        certificateDate: '2025-01-01',
+      },
+      2,
+    );
+    await addWorker(
+      'C',
+      {
+        postTitle: '书记兼主任',
+        serviceStartedOn: '2014-05-01',
+        hiredOn: '2014-05-01',
+        educationLevel: '大专',
+      },
+      3,
+    );
+    // A grid worker recruited on 11 July: 试用期 three months at 1.00 (004 职业化 (九)、附件).
+    await addWorker(
+      'D',
+      {
+        postTitle: '网格员',
+        serviceStartedOn: '2026-07-11',
+        hiredOn: '2026-07-11',
+        educationLevel: '大专',
+        status: '试用期',
+      },
+      4,
+    );
+  });
+  afterAll(() => services.database.close());
+
+  it('computes the grades and base pay of the 套改表 for July', async () => {
+    const result = await compute('2026-07');
+    expect(result.computed).toBe(1);
+    const { run, lines } = await runOf('2026-07');
+    expect(run.status).toBe('draft');
+    // 其他人员 5年 本科 助理社会工作师: 2级 +1 +1 = 4级, 1.30, 2600元.
+    expect(lineOf(lines, 'A')).toMatchObject({
+      post: '其他人员',
+      years: 5,
+      grade: 4,
+      coefficient: '1.30',
+      baseFen: 260000,
+      payableFen: 260000,
+    });
+    // 两委成员 2年 本科 社会工作师: 2 +1 +2 = 5级, 1.35, 2700元.
+    expect(lineOf(lines, 'B')).toMatchObject({ grade: 5, coefficient: '1.35', baseFen: 270000 });
+    // 正职 12年 大专: 10级, 1.60, 3200元.
+    expect(lineOf(lines, 'C')).toMatchObject({ grade: 10, coefficient: '1.60', baseFen: 320000 });
+    // 试用期: 系数1.00, 2000元, base pay only.
+    expect(lineOf(lines, 'D')).toMatchObject({
+      probation: true,
+      coefficient: '1.00',
+      baseFen: 200000,
+      monthlyFen: 200000,
+    });
+    // 星级绩效 is paid once a year (option starAllowancePeriod = year): not in the month.
+    const a = lineOf(lines, 'A')!;
+    expect(a.monthlyFen).toBe(260000);
+    // The sheet's total is the sum of its lines.
+    expect(run.totalFen).toBe(lines.reduce((s, l) => s + (l.payableFen ?? 0), 0));
+  });
+
+  it('explains a line with the clauses it comes from', async () => {
+    const { run } = await runOf('2026-07');
+    const res = await street.get(`/api/pay/runs/${run.id}/lines/${ids.A}/explain`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const sources = res.body.trace.map((s: { source: string }) => s.source);
+    expect(sources).toContain('004 职业化 (十七)');
+    expect(sources).toContain('004 附件 套改表');
+    expect(res.body.value).toMatchObject({ grade: 4, coefficient: '1.30', basePayFen: 260000 });
+  });
+
+  it('exports the 工资发放表 with the figures in 元', async () => {
+    const { run } = await runOf('2026-07');
+    const res = await street.app.request(`/api/pay/runs/${run.id}/export`, {
+      headers: { Cookie: street.cookie },
+    });
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
+    const ws = wb.worksheets[0]!;
+    const header = (ws.getRow(1).values as unknown[]).map(String);
+    const col = (name: string) => header.indexOf(name);
+    let found = false;
+    ws.eachRow((row) => {
+      if (row.getCell(col('姓名')).value !== '测试A') return;
+      found = true;
+      expect(row.getCell(col('岗位等级')).value).toBe(4);
+      expect(row.getCell(col('等级系数')).value).toBe('1.30');
+      expect(row.getCell(col('基本薪酬')).value).toBe(2600);
+      expect(row.getCell(col('本月应发')).value).toBe(2600);
+    });
+    expect(found).toBe(true);
+  });
+
+  it('refuses to lock before review and never changes a locked month', async () => {
+    const { run, lines } = await runOf('2026-07');
+    const early = await street.post(`/api/pay/runs/${run.id}/lock`, { version: run.version });
+    expect(early.status).toBe(409);
+    await lock('2026-07');
+    // The locked month's cost joins the statistics of the street and every node above it.
+    const stat = await queryRows<{ org: string; n: number }>(
+      services.database.db,
+      sql`select org_code as org, n from stat_rollup where dim = 'payFen' and value = '2026-07'
+          and org_code in (${STREET}, '640104', '640100')`,
+    );
+    expect(stat.map((r) => Number(r.n))).toEqual([run.totalFen, run.totalFen, run.totalFen]);
+    // A correction of the record after the lock: A's degree was a 硕士.
+    const w = await admin.get(`/api/workers/${ids.A}`);
+    const patch = await admin.patch(`/api/workers/${ids.A}`, {
+      version: w.body.worker.version,
+      educationLevel: '硕士',
+      // A partial update resets fields it does not name to their defaults (ZUpdateWorker): the
+      // certificate is sent again.
+      certificateLevel: '助理社会工作师',
+      certificateDate: '2022-01-01',
+    });
+    expect(patch.status, JSON.stringify(patch.body)).toBe(200);
+    const again = await compute('2026-07');
+    expect(again.locked).toContain(STREET);
+    const after = await runOf('2026-07');
+    expect(after.run).toMatchObject({
+      status: 'locked',
+      version: run.version,
+      totalFen: run.totalFen,
+    });
+    expect(after.lines).toEqual(lines);
+  });
+
+  it('pays the correction of a locked month as arrears in the next month', async () => {
+    await compute('2026-08');
+    const { lines } = await runOf('2026-08');
+    // 其他人员 5年 硕士 助理社会工作师: 2级 +5 +1 = 8级, 1.50, 3000元.
+    expect(lineOf(lines, 'A')).toMatchObject({ grade: 8, coefficient: '1.50', payableFen: 300000 });
+    // July was paid 2600元 and locked: 3000 − 2600 = 400元 补发 in August.
+    expect(lineOf(lines, 'A', 'arrears', '2026-07')).toMatchObject({ payableFen: 40000 });
+    expect(lineOf(lines, 'B', 'arrears')).toBeUndefined();
+    await lock('2026-08');
+  });
+
+  it('turns a back-dated pack change into arrears for every locked month since its date', async () => {
+    // The pack gets a new base of 2400元 from 1 July 2026 — entered in September.
+    services.policies = await editedPolicies('yinchuan-2018', (text) =>
+      text.replace(
+        '      - { effective_from: 2019-01-01, value: 2000 }\n  probationMonths:',
+        '      - { effective_from: 2019-01-01, value: 2000 }\n      - { effective_from: 2026-07-01, value: 2400 }\n  probationMonths:',
+      ),
+    );
+    // 薪酬套改: before and after for the district, then approved.
+    const created = await admin.post('/api/pay/conversions', {
+      org: '640104',
+      packId: 'yinchuan-2018',
+      effectiveOn: '2026-07-01',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(202);
+    await waitForJob(admin, created.body.jobId);
+    const conv = await admin.get(
+      `/api/pay/conversions/${created.body.id}?filter=changed&limit=1000`,
+    );
+    expect(conv.body.conversion).toMatchObject({
+      status: 'ready',
+      lockedMonths: ['2026-07', '2026-08'],
+    });
+    const a = conv.body.items.find((l: { workerId: string }) => l.workerId === ids.A);
+    // 8级 1.50: 2000 × 1.50 = 3000元 → 2400 × 1.50 = 3600元.
+    expect(a).toMatchObject({
+      beforeGrade: 8,
+      beforeBaseFen: 300000,
+      afterGrade: 8,
+      afterBaseFen: 360000,
+      diffFen: 60000,
+    });
+    expect(conv.body.conversion.afterTotalFen - conv.body.conversion.beforeTotalFen).toBe(
+      conv.body.items.reduce((s: number, l: { diffFen: number }) => s + l.diffFen, 0),
+    );
+    const approved = await admin.post(`/api/pay/conversions/${created.body.id}/approve`);
+    expect(approved.status, JSON.stringify(approved.body)).toBe(202);
+    await waitForJob(admin, approved.body.jobId);
+    const archive = await queryRows<{ fen: string }>(
+      services.database.db,
+      sql`select (data->>'monthlyFen') as fen from archive_item
+          where worker_id = ${ids.A} and kind = 'pay' and start_on = '2026-07-01'`,
+    );
+    expect(archive.map((r) => Number(r.fen))).toEqual([360000]);
+
+    // 004 职业化 (二十): 在社区连续工作满20年，一次性5000元特殊荣誉奖励 — recorded in the archive,
+    // paid with the month it is dated in.
+    const reward = await admin.post(`/api/workers/${ids.C}/archive`, {
+      kind: 'reward',
+      startOn: '2026-09-15',
+      data: { title: '连续工作满20年特殊荣誉奖励', amountFen: 500000 },
+    });
+    expect(reward.status, JSON.stringify(reward.body)).toBeLessThan(300);
+    await compute('2026-09');
+    const { lines } = await runOf('2026-09');
+    expect(lineOf(lines, 'A')).toMatchObject({ grade: 8, baseFen: 360000 });
+    // 3200 × 1.2 = 3840元 a month, and the one-off 5000元 in September.
+    expect(lineOf(lines, 'C')).toMatchObject({
+      baseFen: 384000,
+      oneOffFen: 500000,
+      payableFen: 884000,
+    });
+    // July and August were paid 3000元 each (2600 + 400 arrears; 3000): 600元 due for each.
+    expect(lineOf(lines, 'A', 'arrears', '2026-07')).toMatchObject({ payableFen: 60000 });
+    expect(lineOf(lines, 'A', 'arrears', '2026-08')).toMatchObject({ payableFen: 60000 });
+    // 正职 10级 1.60: 3200 → 3840元, 640元 for each month.
+    expect(lineOf(lines, 'C', 'arrears', '2026-07')).toMatchObject({ payableFen: 64000 });
+    expect(lineOf(lines, 'C', 'arrears', '2026-08')).toMatchObject({ payableFen: 64000 });
+    // The locked months themselves are unchanged.
+    const july = await runOf('2026-07');
+    expect(lineOf(july.lines, 'A')).toMatchObject({ payableFen: 260000 });
+  });
+
+  it("pro-rates the month of joining and of leaving by the pack's rule", async () => {
+    // 银川 says nothing of part months (the engine then pays the whole month); a pack that pays
+    // by days — as 温州 does for leaving (001 二(四)) — is given to a 西夏区 street here.
+    services.policies = await editedPolicies('yinchuan-2018', (text) =>
+      text.replace(
+        '\napplicantFlags:',
+        `
+  - id: test-proration
+    shape: pay-proration
+    description: 任职、离职当月按天折算（测试）
+    source: 004 职业化 (十六)
+    join: by-days
+    leave: by-days
+
+applicantFlags:`,
+      ),
+    );
+    const xx = '640105001001';
+    const joiner = await admin.post('/api/workers', {
+      name: '测试入职',
+      idNumber: idNumber('64010519900101201'),
+      communityCode: xx,
+      postTitle: '委员',
+      serviceStartedOn: '2026-09-21',
+      hiredOn: '2026-09-21',
+      educationLevel: '大专',
+    });
+    const leaver = await admin.post('/api/workers', {
+      name: '测试离职',
+      idNumber: idNumber('64010519900101202'),
+      communityCode: xx,
+      postTitle: '委员',
+      serviceStartedOn: '2020-01-01',
+      hiredOn: '2020-01-01',
+      educationLevel: '大专',
+    });
+    const left = await admin.patch(`/api/workers/${leaver.body.id}`, {
+      version: 1,
+      status: '已退出',
+      effectiveOn: '2026-09-10',
+      reason: '辞职',
+    });
+    expect(left.status, JSON.stringify(left.body)).toBe(200);
+    const res = await admin.post('/api/pay/runs/compute', {
+      org: '640105001000',
+      month: '2026-09',
+    });
+    await waitForJob(admin, res.body.jobId);
+    const list = await admin.get('/api/pay/runs?org=640105001000&month=2026-09');
+    const detail = await admin.get(`/api/pay/runs/${list.body.streets[0].run.id}`);
+    const of = (id: string) => detail.body.lines.find((l: TLine) => l.workerId === id);
+    // 两委成员 0年 → 2级 1.20, 2400元: 21–30 September is 10 of 30 days, 800元.
+    expect(of(joiner.body.id)).toMatchObject({
+      grade: 2,
+      monthlyFen: 240000,
+      paidDays: 10,
+      payableFen: 80000,
+    });
+    // 6年 → 3级 1.25, 2500元: 1–10 September, 10 of 30 days, 833.33元.
+    expect(of(leaver.body.id)).toMatchObject({
+      grade: 3,
+      monthlyFen: 250000,
+      paidDays: 10,
+      payableFen: 83333,
+    });
+  });
+
+  it('names the reason when a pack cannot give a worker pay (未核定)', async () => {
+    const wz = createClient(services);
+    await seedUser(services, { username: 'wz', role: 'civil-affairs-admin', orgCode: '330300' });
+    await wz.login('wz', TEST_PASSWORD);
+    const res = await wz.post('/api/pay/runs/compute', { org: '330302001000', month: '2026-07' });
+    await waitForJob(wz, res.body.jobId);
+    const list = await wz.get('/api/pay/runs?org=330302001000&month=2026-07');
+    const id = list.body.streets[0].run.id;
+    const detail = await wz.get(`/api/pay/runs/${id}`);
+    const open = detail.body.lines.filter((l: TLine) => l.status === 'open');
+    expect(open.length).toBe(detail.body.lines.length);
+    // 温州 needs 起始等级 and 城镇常住居民人均可支配收入 the documents do not give.
+    for (const l of open) expect(l.reason).toMatch(/entryGrade|人均可支配收入|岗位类别不含/);
+    expect(detail.body.run.totalFen).toBe(0);
+  });
+
+  it('keeps a street admin to the street', async () => {
+    const other = await street.post('/api/pay/runs/compute', {
+      org: '640105001000',
+      month: '2026-07',
+    });
+    expect(other.status).toBe(404);
+  });
+});

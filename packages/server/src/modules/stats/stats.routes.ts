@@ -1,0 +1,59 @@
+import { STAT_TABLE_LABELS, ZStatsExportQuery } from '@shegong/shared';
+import type { Context } from 'hono';
+import { z } from 'zod';
+import type { TAppEnv } from '../../http/env.ts';
+import { defineRoute } from '../../http/route.ts';
+import { getStatsDashboard } from './get-stats-dashboard.ts';
+import { reportWorkbook, tableWorkbook, xlsxResponse } from './stats-xlsx.ts';
+
+const ZCodeParam = z.object({ code: z.string().regex(/^\d{6,15}$/, '机构代码应为6–15位数字') });
+
+const dashboardFor = (c: Context<TAppEnv>, code: string) =>
+  getStatsDashboard(
+    {
+      db: c.var.services.database.db,
+      scope: c.var.actor!.scope,
+      policiesDir: c.var.services.config.policiesDir,
+    },
+    code,
+  );
+
+export const statsRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/stats/:code',
+    summary: '统计看板：人数与变化、队伍结构、配备标准、职数、目标达成、下级对比',
+    tag: '统计',
+    access: 'stats:read',
+    params: ZCodeParam,
+    handler: async (c, { params }) => dashboardFor(c, params.code),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/stats/:code/export',
+    summary: '导出统计看板的一张表（.xlsx）',
+    tag: '统计',
+    access: 'stats:read',
+    params: ZCodeParam,
+    query: ZStatsExportQuery,
+    handler: async (c, { params, query }) => {
+      const d = await dashboardFor(c, params.code);
+      return xlsxResponse(
+        await tableWorkbook(d, query.table),
+        `${d.node.name}-${STAT_TABLE_LABELS[query.table]}-${d.asOf}.xlsx`,
+      );
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/stats/:code/report',
+    summary: '导出统计报表（本级与下级单位，.xlsx）',
+    tag: '统计',
+    access: 'stats:read',
+    params: ZCodeParam,
+    handler: async (c, { params }) => {
+      const d = await dashboardFor(c, params.code);
+      return xlsxResponse(await reportWorkbook(d), `${d.node.name}-统计报表-${d.asOf}.xlsx`);
+    },
+  }),
+];

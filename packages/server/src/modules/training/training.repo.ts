@@ -1,0 +1,92 @@
+import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
+import type { TScope } from '../../context.ts';
+import type { TExecutor } from '../../db/client.ts';
+import {
+  caseStudy,
+  org,
+  trainingAttendance,
+  trainingCourse,
+  worker,
+} from '../../db/schema/index.ts';
+import { pathInScope } from '../org/org-scope.ts';
+import { workerInScope } from '../worker/worker.repo.ts';
+
+// All SQL of training. Courses are found through their organiser's path; attendance and case
+// studies through the worker scope.
+
+export type TCourseRow = typeof trainingCourse.$inferSelect;
+
+const courseScope = (scope: TScope): SQL =>
+  scope.kind === 'self' ? sql`false` : pathInScope(trainingCourse.orgPath, scope);
+
+export const listCourses = (db: TExecutor, scope: TScope, under: string) =>
+  db
+    .select({
+      course: trainingCourse,
+      orgName: org.name,
+      attendees:
+        sql<number>`(select count(*) from training_attendance a where a.course_id = ${trainingCourse.id})`.mapWith(
+          Number,
+        ),
+    })
+    .from(trainingCourse)
+    .leftJoin(org, eq(org.code, trainingCourse.orgCode))
+    .where(
+      and(
+        courseScope(scope),
+        sql`(${trainingCourse.orgPath} like ${`${under}%`} or ${under} like ${trainingCourse.orgPath} || '%')`,
+      ),
+    )
+    .orderBy(desc(trainingCourse.startOn))
+    .limit(200);
+
+export const findCourse = async (db: TExecutor, scope: TScope, id: string) =>
+  (
+    await db
+      .select()
+      .from(trainingCourse)
+      .where(and(eq(trainingCourse.id, id), courseScope(scope)))
+      .limit(1)
+  )[0];
+
+/** Attendees of a course that the caller may see. */
+export const listAttendees = (db: TExecutor, scope: TScope, courseId: string) =>
+  db
+    .select({
+      workerId: worker.id,
+      name: worker.name,
+      postTitle: worker.postTitle,
+      communityName: org.name,
+      passed: trainingAttendance.passed,
+    })
+    .from(trainingAttendance)
+    .innerJoin(worker, eq(worker.id, trainingAttendance.workerId))
+    .leftJoin(org, eq(org.code, worker.communityCode))
+    .where(and(eq(trainingAttendance.courseId, courseId), workerInScope(scope)))
+    .orderBy(asc(worker.orgPath), asc(worker.name));
+
+export const listCaseStudies = (db: TExecutor, scope: TScope, under: string, year?: number) =>
+  db
+    .select({ study: caseStudy, name: worker.name, communityName: org.name })
+    .from(caseStudy)
+    .innerJoin(worker, eq(worker.id, caseStudy.workerId))
+    .leftJoin(org, eq(org.code, worker.communityCode))
+    .where(
+      and(
+        workerInScope(scope),
+        sql`${caseStudy.orgPath} like ${`${under}%`}`,
+        year ? eq(caseStudy.year, year) : undefined,
+      ),
+    )
+    .orderBy(desc(caseStudy.submittedOn))
+    .limit(500);
+
+export const findCaseStudy = async (db: TExecutor, scope: TScope, id: string) =>
+  (
+    await db
+      .select({ study: caseStudy })
+      .from(caseStudy)
+      .innerJoin(worker, eq(worker.id, caseStudy.workerId))
+      .where(and(eq(caseStudy.id, id), workerInScope(scope)))
+      .limit(1)
+  )[0]?.study;

@@ -1,0 +1,142 @@
+import type { TWorkerListQuery } from '@shegong/shared';
+import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
+import type { TScope } from '../../context.ts';
+import type { TExecutor } from '../../db/client.ts';
+import { archiveItem, org, worker } from '../../db/schema/index.ts';
+import { pathInScope } from '../org/org-scope.ts';
+
+export type TWorkerRow = typeof worker.$inferSelect;
+export type TArchiveRow = typeof archiveItem.$inferSelect;
+
+/**
+ * The scope as a condition on the worker table: the caller's subtree, or for the worker
+ * self-service role only the caller's own record. Every read of workers goes through it.
+ */
+export const workerInScope = (scope: TScope): SQL =>
+  scope.kind === 'self'
+    ? and(eq(worker.id, scope.workerId), pathInScope(worker.orgPath, scope))!
+    : pathInScope(worker.orgPath, scope);
+
+export type TWorkerFilters = Omit<TWorkerListQuery, 'after' | 'limit' | 'q'> & {
+  orgPath?: string;
+  nameprefix?: string;
+  idNumberHash?: string;
+  phoneHash?: string;
+};
+
+const filterConditions = (scope: TScope, f: TWorkerFilters): SQL[] => {
+  const conditions: SQL[] = [workerInScope(scope)];
+  if (f.orgPath) conditions.push(sql`${worker.orgPath} like ${`${f.orgPath}%`}`);
+  if (f.status) conditions.push(eq(worker.status, f.status));
+  if (f.postTitle) conditions.push(eq(worker.postTitle, f.postTitle));
+  if (f.educationLevel) conditions.push(eq(worker.educationLevel, f.educationLevel));
+  if (f.certificateLevel) conditions.push(eq(worker.certificateLevel, f.certificateLevel));
+  if (f.nameprefix) {
+    const escaped = f.nameprefix.replace(/[\\%_]/g, (m) => `\\${m}`);
+    conditions.push(sql`${worker.name} like ${`${escaped}%`}`);
+  }
+  if (f.idNumberHash) conditions.push(eq(worker.idNumberHash, f.idNumberHash));
+  if (f.phoneHash) conditions.push(eq(worker.phoneHash, f.phoneHash));
+  return conditions;
+};
+
+/** A page of workers in id order (keyset: `id > after`), so page 10,000 costs what page 1 does. */
+export const listWorkers = (
+  db: TExecutor,
+  scope: TScope,
+  filters: TWorkerFilters,
+  page: { after?: string; limit: number },
+) => {
+  const conditions = filterConditions(scope, filters);
+  if (page.after) conditions.push(gt(worker.id, page.after));
+  return db
+    .select({ worker, communityName: org.name })
+    .from(worker)
+    .leftJoin(org, eq(org.code, worker.communityCode))
+    .where(and(...conditions))
+    .orderBy(asc(worker.id))
+    .limit(page.limit);
+};
+
+/** How many workers match, counted up to `cap` (a list shows "10000+" beyond it). */
+export const countWorkers = async (
+  db: TExecutor,
+  scope: TScope,
+  filters: TWorkerFilters,
+  cap: number,
+) => {
+  const inner = db
+    .select({ one: sql`1` })
+    .from(worker)
+    .where(and(...filterConditions(scope, filters)))
+    .limit(cap + 1)
+    .as('capped');
+  const rows = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(inner);
+  return rows[0]?.n ?? 0;
+};
+
+export const findWorkerInScope = async (db: TExecutor, scope: TScope, id: string) =>
+  (
+    await db
+      .select()
+      .from(worker)
+      .where(and(eq(worker.id, id), workerInScope(scope)))
+      .limit(1)
+  )[0];
+
+/** Any worker with this ID number, in scope or not: uniqueness is national, not per scope. */
+export const findWorkerIdByIdNumberHash = async (db: TExecutor, hash: string) =>
+  (
+    await db
+      .select({ id: worker.id, orgPath: worker.orgPath })
+      .from(worker)
+      .where(eq(worker.idNumberHash, hash))
+      .limit(1)
+  )[0];
+
+export const insertWorker = (db: TExecutor, row: typeof worker.$inferInsert) =>
+  db.insert(worker).values(row);
+
+/** Updates a worker if its version is still `version`; returns the number of rows changed. */
+export const updateWorkerVersioned = async (
+  db: TExecutor,
+  id: string,
+  version: number,
+  set: Partial<typeof worker.$inferInsert>,
+) => {
+  const rows = await db
+    .update(worker)
+    .set({ ...set, version: version + 1, updatedAt: new Date().toISOString() })
+    .where(and(eq(worker.id, id), eq(worker.version, version)))
+    .returning({ id: worker.id });
+  return rows.length;
+};
+
+export const listArchive = (db: TExecutor, workerId: string) =>
+  db
+    .select()
+    .from(archiveItem)
+    .where(eq(archiveItem.workerId, workerId))
+    .orderBy(asc(archiveItem.startOn), asc(archiveItem.createdAt));
+
+export const insertArchiveItems = (db: TExecutor, rows: (typeof archiveItem.$inferInsert)[]) =>
+  rows.length === 0 ? Promise.resolve() : db.insert(archiveItem).values(rows);
+
+/** Closes the open post items of a worker on a date (the day the new post starts). */
+export const closeOpenPosts = (db: TExecutor, workerId: string, endOn: string) =>
+  db
+    .update(archiveItem)
+    .set({ endOn })
+    .where(
+      and(
+        eq(archiveItem.workerId, workerId),
+        eq(archiveItem.kind, 'post'),
+        sql`${archiveItem.endOn} is null`,
+      ),
+    );
+
+/** The org nodes (community, its street, a grid) a worker refers to, looked up in scope. */
+export const findOrgs = (db: TExecutor, codes: string[]) =>
+  codes.length === 0
+    ? Promise.resolve([])
+    : db.select().from(org).where(sql`${org.code} in ${codes}`);

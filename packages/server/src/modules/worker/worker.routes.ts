@@ -1,0 +1,206 @@
+import {
+  AppError,
+  checkIdNumber,
+  currentPost,
+  type TUpdateWorker,
+  todayIso,
+  ZCreateArchiveItem,
+  ZCreateWorker,
+  ZUpdateWorker,
+  ZWorkerListQuery,
+} from '@shegong/shared';
+import { and, asc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { auditLog } from '../../db/schema/index.ts';
+import { defineRoute } from '../../http/route.ts';
+import { effectivePackIds, findOrgInScope } from '../org/org.repo.ts';
+import { postCategoryOf } from '../policy/pack-of.ts';
+import { addArchiveItem } from './add-archive-item.ts';
+import { createWorker } from './create-worker.ts';
+import { updateWorker } from './update-worker.ts';
+import {
+  countWorkers,
+  findOrgs,
+  findWorkerInScope,
+  listArchive,
+  listWorkers,
+  type TWorkerFilters,
+} from './worker.repo.ts';
+import { toArchiveView, toWorkerView } from './worker-view.ts';
+
+const ZIdParam = z.object({ id: z.uuid('工作者编号无效') });
+const COUNT_CAP = 10_000;
+
+const streetCodeOf = (path: string) => path.split('/').filter(Boolean).at(-2) ?? '';
+
+export const workerRoutes = [
+  defineRoute({
+    method: 'get',
+    path: '/api/workers',
+    summary: '社区工作者列表（筛选、键集分页）',
+    tag: '社区工作者',
+    access: 'worker:read',
+    query: ZWorkerListQuery,
+    handler: async (c, { query }) => {
+      const { database, crypto, policies } = c.var.services;
+      const actor = c.var.actor!;
+      const { db } = database;
+      const filters: TWorkerFilters = {
+        status: query.status,
+        postTitle: query.postTitle,
+        educationLevel: query.educationLevel,
+        certificateLevel: query.certificateLevel,
+      };
+      if (query.org) {
+        const node = await findOrgInScope(db, actor.scope, query.org);
+        if (!node) throw new AppError('NOT_FOUND', `机构 ${query.org} 不存在`);
+        filters.orgPath = node.path;
+      }
+      if (query.q) {
+        const q = query.q.replace(/\s/g, '');
+        const id = checkIdNumber(q);
+        if (id.ok) filters.idNumberHash = crypto.blindIndex(id.value);
+        else if (/^1\d{10}$/.test(q)) filters.phoneHash = crypto.blindIndex(q);
+        else filters.nameprefix = q;
+      }
+      const rows = await listWorkers(db, actor.scope, filters, {
+        after: query.after,
+        limit: query.limit,
+      });
+      const total = query.after
+        ? undefined
+        : await countWorkers(db, actor.scope, filters, COUNT_CAP);
+      const streets = await findOrgs(db, [
+        ...new Set(rows.map((r) => streetCodeOf(r.worker.orgPath))),
+      ]);
+      const streetName = new Map(streets.map((s) => [s.code, s.name]));
+      const packs = await effectivePackIds(
+        db,
+        rows.map((r) => r.worker.orgPath),
+      );
+      const today = todayIso();
+      const items = rows.map((r) =>
+        toWorkerView(
+          r.worker,
+          {
+            communityName: r.communityName ?? '',
+            streetName: streetName.get(streetCodeOf(r.worker.orgPath)) ?? '',
+            postCategory: postCategoryOf(
+              policies,
+              packs.get(r.worker.orgPath) ?? null,
+              r.worker.postTitle,
+              today,
+            ),
+          },
+          actor,
+          crypto,
+          today,
+        ),
+      );
+      return {
+        items,
+        nextCursor: rows.length === query.limit ? rows[rows.length - 1]!.worker.id : null,
+        total: total === undefined ? null : Math.min(total, COUNT_CAP),
+        totalCapped: total !== undefined && total > COUNT_CAP,
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/workers/:id',
+    summary: '社区工作者详情（含人事档案）',
+    tag: '社区工作者',
+    access: 'worker:read',
+    params: ZIdParam,
+    handler: async (c, { params }) => {
+      const { database, crypto, policies } = c.var.services;
+      const actor = c.var.actor!;
+      const row = await findWorkerInScope(database.db, actor.scope, params.id);
+      if (!row) throw new AppError('NOT_FOUND', '工作者不存在');
+      const places = await findOrgs(database.db, [row.communityCode, streetCodeOf(row.orgPath)]);
+      const name = (code: string) => places.find((p) => p.code === code)?.name ?? '';
+      const archive = await listArchive(database.db, row.id);
+      const today = todayIso();
+      const post = currentPost(archive, today);
+      return {
+        currentPost: post ? { title: post.data.title, since: post.startOn } : null,
+        worker: toWorkerView(
+          row,
+          {
+            communityName: name(row.communityCode),
+            streetName: name(streetCodeOf(row.orgPath)),
+            postCategory: postCategoryOf(
+              policies,
+              (await effectivePackIds(database.db, [row.orgPath])).get(row.orgPath) ?? null,
+              row.postTitle,
+              today,
+            ),
+          },
+          actor,
+          crypto,
+          today,
+        ),
+        archive: archive.map(toArchiveView),
+      };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/workers',
+    summary: '登记社区工作者',
+    tag: '社区工作者',
+    access: 'worker:write',
+    body: ZCreateWorker,
+    status: 201,
+    handler: async (c, { body }) => createWorker(c.var.ctx, body),
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/api/workers/:id',
+    summary: '修改社区工作者信息（乐观锁：须带版本号）',
+    tag: '社区工作者',
+    access: 'worker:write',
+    params: ZIdParam,
+    body: ZUpdateWorker,
+    handler: async (c, { params, body }) =>
+      updateWorker(c.var.ctx, params.id, body as TUpdateWorker),
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/workers/:id/archive',
+    summary: '添加人事档案条目',
+    tag: '社区工作者',
+    access: 'worker:write',
+    params: ZIdParam,
+    body: ZCreateArchiveItem,
+    status: 201,
+    handler: async (c, { params, body }) => addArchiveItem(c.var.ctx, params.id, body),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/workers/:id/history',
+    summary: '社区工作者变更历史（审计日志）',
+    tag: '社区工作者',
+    access: 'worker:read',
+    params: ZIdParam,
+    handler: async (c, { params }) => {
+      const { db } = c.var.services.database;
+      const row = await findWorkerInScope(db, c.var.actor!.scope, params.id);
+      if (!row) throw new AppError('NOT_FOUND', '工作者不存在');
+      const entries = await db
+        .select({
+          seq: auditLog.seq,
+          at: auditLog.at,
+          actorName: auditLog.actorName,
+          action: auditLog.action,
+          before: auditLog.before,
+          after: auditLog.after,
+          reason: auditLog.reason,
+        })
+        .from(auditLog)
+        .where(and(eq(auditLog.entity, 'worker'), eq(auditLog.entityId, params.id)))
+        .orderBy(asc(auditLog.seq));
+      return { items: entries };
+    },
+  }),
+];

@@ -1,0 +1,121 @@
+import crypto from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { digestHex, gmAvailable } from './crypto-suite.ts';
+import { createFieldCrypto, parseMasterKey } from './field-crypto.ts';
+
+describe('field crypto (intl: AES-256-GCM, HMAC-SHA-256)', () => {
+  const fc = createFieldCrypto(crypto.randomBytes(32));
+
+  it('round-trips a value and never stores it in clear', () => {
+    const stored = fc.encrypt('64010419850612001X');
+    expect(stored).toMatch(/^v1:/);
+    expect(stored).not.toContain('64010419850612001X');
+    expect(fc.decrypt(stored)).toBe('64010419850612001X');
+    expect(fc.encrypt('64010419850612001X')).not.toBe(stored); // random IV
+  });
+
+  it('detects a tampered ciphertext', () => {
+    const stored = fc.encrypt('13800138000');
+    const raw = Buffer.from(stored.slice(3), 'base64');
+    raw[raw.length - 1]! ^= 1;
+    expect(() => fc.decrypt(`v1:${raw.toString('base64')}`)).toThrow(/无法解密/);
+  });
+
+  it('gives a deterministic blind index that depends on the key', () => {
+    expect(fc.blindIndex('x')).toBe(fc.blindIndex('x'));
+    expect(fc.blindIndex('x')).toMatch(/^[0-9a-f]{64}$/);
+    expect(createFieldCrypto(crypto.randomBytes(32)).blindIndex('x')).not.toBe(fc.blindIndex('x'));
+  });
+
+  it('keeps the derivation of the first release, so existing data stays readable', () => {
+    // A value encrypted by the first release's code: AES-256-GCM under HKDF-SHA-256(master,
+    // info 'shegong field encryption v1'), and its HMAC-SHA-256 blind index.
+    const master = Buffer.alloc(32, 7);
+    const encKey = Buffer.from(
+      crypto.hkdfSync('sha256', master, Buffer.alloc(0), 'shegong field encryption v1', 32),
+    );
+    const macKey = Buffer.from(
+      crypto.hkdfSync('sha256', master, Buffer.alloc(0), 'shegong blind index v1', 32),
+    );
+    const iv = Buffer.alloc(12, 1);
+    const cipher = crypto.createCipheriv('aes-256-gcm', encKey, iv);
+    const body = Buffer.concat([cipher.update('13800138000', 'utf8'), cipher.final()]);
+    const legacy = `v1:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+    const current = createFieldCrypto(master);
+    expect(current.decrypt(legacy)).toBe('13800138000');
+    expect(current.blindIndex('13800138000')).toBe(
+      crypto.createHmac('sha256', macKey).update('13800138000').digest('hex'),
+    );
+  });
+
+  it('rejects a key that is not 32 bytes', () => {
+    expect(() => createFieldCrypto(Buffer.alloc(16))).toThrow(/32字节/);
+    expect(() => parseMasterKey(Buffer.alloc(31).toString('base64'))).toThrow(/32字节/);
+  });
+});
+
+describe.runIf(gmAvailable())('field crypto (gm: SM4, HMAC-SM3, SM3)', () => {
+  const master = crypto.randomBytes(32);
+  const gm = createFieldCrypto(master, { suite: 'gm' });
+
+  it('computes SM3 and SM4 as GB/T 32905 and GB/T 32907 specify (their own examples)', () => {
+    expect(digestHex('gm', 'abc')).toBe(
+      '66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0',
+    );
+    const key = Buffer.from('0123456789abcdeffedcba9876543210', 'hex');
+    const ecb = crypto.createCipheriv('sm4-ecb', key, null).setAutoPadding(false);
+    expect(Buffer.concat([ecb.update(key), ecb.final()]).toString('hex')).toBe(
+      '681edf34d206965e86b3e94f536e4246',
+    );
+  });
+
+  it('encrypts with SM4 under a g1: prefix and round-trips', () => {
+    const stored = gm.encrypt('64010419850612001X');
+    expect(stored).toMatch(/^g1:/);
+    expect(stored).not.toContain('6401');
+    expect(gm.decrypt(stored)).toBe('64010419850612001X');
+    expect(gm.encrypt('64010419850612001X')).not.toBe(stored);
+    expect(gm.decrypt(gm.encrypt(''))).toBe('');
+    expect(gm.decrypt(gm.encrypt('张三丰'.repeat(40)))).toBe('张三丰'.repeat(40));
+  });
+
+  it('refuses a ciphertext whose HMAC-SM3 tag does not verify (any bit flipped)', () => {
+    const raw = Buffer.from(gm.encrypt('13800138000').slice(3), 'base64');
+    for (const at of [0, 17, raw.length - 1]) {
+      const bad = Buffer.from(raw);
+      bad[at]! ^= 0x40;
+      expect(() => gm.decrypt(`g1:${bad.toString('base64')}`)).toThrow(/无法解密/);
+    }
+  });
+
+  it('reads values of either suite under one key: a data directory keeps working after a switch', () => {
+    const intl = createFieldCrypto(master, { suite: 'intl' });
+    expect(gm.decrypt(intl.encrypt('a-value'))).toBe('a-value');
+    expect(intl.decrypt(gm.encrypt('a-value'))).toBe('a-value');
+  });
+
+  it('computes an sm3: blind index only when the index suite is gm', () => {
+    expect(gm.blindIndex('x')).toMatch(/^sm3:[0-9a-f]{64}$/);
+    const mixed = createFieldCrypto(master, { suite: 'gm', indexSuite: 'intl' });
+    expect(mixed.blindIndex('x')).toBe(createFieldCrypto(master).blindIndex('x'));
+    expect(mixed.keyCheck()).not.toBe(gm.keyCheck());
+  });
+
+  it('decrypts under a previous key while a rekey is under way, and not without it', () => {
+    const oldKey = crypto.randomBytes(32);
+    const stored = createFieldCrypto(oldKey).encrypt('v');
+    expect(() => gm.decrypt(stored)).toThrow(/无法解密/);
+    const ring = createFieldCrypto(master, { suite: 'gm', previousKeys: [oldKey] });
+    expect(ring.decrypt(stored)).toBe('v');
+  });
+
+  it('signs and verifies with a key-dependent MAC', () => {
+    const signature = gm.sign('checkpoint');
+    expect(signature).toMatch(/^gm:[0-9a-f]{64}$/);
+    expect(gm.verifySignature('checkpoint', signature)).toBe(true);
+    expect(gm.verifySignature('checkpoint!', signature)).toBe(false);
+    expect(createFieldCrypto(crypto.randomBytes(32)).verifySignature('checkpoint', signature)).toBe(
+      false,
+    );
+  });
+});

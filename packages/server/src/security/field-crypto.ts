@@ -1,0 +1,201 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '@shegong/shared';
+import { assertSuiteAvailable, deriveKey, macBytes, type TCryptoSuite } from './crypto-suite.ts';
+
+/**
+ * Encryption of personal data at rest (身份证号, phone), and a keyed hash (blind index) to find
+ * a record by its value without decrypting. Every stored value names its algorithm, so values
+ * written under either suite stay readable after the configuration changes:
+ *
+ * - `v1:<base64 iv(12)|tag(16)|ciphertext>` — AES-256-GCM (suite `intl`);
+ * - `g1:<base64 iv(16)|ciphertext|mac(32)>` — SM4-CBC, then HMAC-SM3 over `g1:`|iv|ciphertext
+ *   (suite `gm`; encrypt-then-MAC because Node's OpenSSL has no SM4-GCM).
+ *
+ * Blind indexes: HMAC-SHA-256 as 64 hex digits (`intl`), `sm3:` + HMAC-SM3 hex (`gm`). All keys
+ * are derived from one 32-byte master key by HKDF (HKDF-SM3 for `gm`).
+ */
+export type TFieldCrypto = {
+  /** Encrypts under `suite`. */
+  encrypt: (plain: string) => string;
+  /** Decrypts a value of either suite, under the current key or a previous one (rekey). */
+  decrypt: (stored: string) => string;
+  /** Deterministic keyed hash of a normalised value, for lookups and uniqueness. */
+  blindIndex: (plain: string) => string;
+  /** Suite of new ciphertexts. */
+  suite: TCryptoSuite;
+  /** Suite of blind indexes: the database's, until `shegong rekey` moves it. */
+  indexSuite: TCryptoSuite;
+  /** A check value of the master key (under `indexSuite`), stored to refuse a wrong key. */
+  keyCheck: () => string;
+  /** A keyed signature (`<suite>:<hex>`), e.g. of an audit checkpoint. */
+  sign: (data: string) => string;
+  /** Whether `signature` was made by `sign` with this master key (either suite). */
+  verifySignature: (data: string, signature: string) => boolean;
+};
+
+export type TFieldCryptoOptions = {
+  /** Suite of new ciphertexts (default intl). */
+  suite?: TCryptoSuite;
+  /** Suite of blind indexes (default: `suite`). */
+  indexSuite?: TCryptoSuite;
+  /** Earlier master keys still accepted by `decrypt` (while a rekey is under way). */
+  previousKeys?: Buffer[];
+};
+
+type TKeySet = {
+  aesKey: Buffer;
+  intlIndexKey: Buffer;
+  intlSignKey: Buffer;
+  gm: { sm4Key: Buffer; macKey: Buffer; indexKey: Buffer; signKey: Buffer } | undefined;
+};
+
+const assertMasterKey = (key: Buffer) => {
+  if (key.length !== 32) {
+    throw new AppError('CONFIG_INVALID', '数据加密主密钥必须为32字节（base64编码）', {
+      where: { key: 'SHEGONG_DATA_KEY' },
+    });
+  }
+};
+
+const keySet = (master: Buffer): TKeySet => {
+  assertMasterKey(master);
+  let gm: TKeySet['gm'];
+  return {
+    // The intl derivations are those of the first release: existing data stays readable.
+    aesKey: deriveKey('intl', master, 'shegong field encryption v1', 32),
+    intlIndexKey: deriveKey('intl', master, 'shegong blind index v1', 32),
+    intlSignKey: deriveKey('intl', master, 'shegong audit checkpoint v1', 32),
+    get gm() {
+      gm ??= {
+        sm4Key: deriveKey('gm', master, 'shegong sm4 field encryption v1', 16),
+        macKey: deriveKey('gm', master, 'shegong sm4 field mac v1', 32),
+        indexKey: deriveKey('gm', master, 'shegong sm3 blind index v1', 32),
+        signKey: deriveKey('gm', master, 'shegong sm3 audit checkpoint v1', 32),
+      };
+      return gm;
+    },
+  };
+};
+
+const gmKeys = (keys: TKeySet) => {
+  assertSuiteAvailable('gm');
+  return keys.gm!;
+};
+
+const encryptIntl = (keys: TKeySet, plain: string): string => {
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv('aes-256-gcm', keys.aesKey, iv);
+  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  return `v1:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
+};
+
+const decryptIntl = (keys: TKeySet, raw: Buffer): string => {
+  const decipher = crypto.createDecipheriv('aes-256-gcm', keys.aesKey, raw.subarray(0, 12));
+  decipher.setAuthTag(raw.subarray(12, 28));
+  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+};
+
+const G1 = Buffer.from('g1:');
+
+const encryptGm = (keys: TKeySet, plain: string): string => {
+  const k = gmKeys(keys);
+  const iv = crypto.randomBytes(16);
+  const cipher = crypto.createCipheriv('sm4-cbc', k.sm4Key, iv);
+  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  const mac = macBytes('gm', k.macKey, G1, iv, body);
+  return `g1:${Buffer.concat([iv, body, mac]).toString('base64')}`;
+};
+
+const decryptGm = (keys: TKeySet, raw: Buffer): string => {
+  const k = gmKeys(keys);
+  if (raw.length < 16 + 16 + 32) throw new Error('short');
+  const iv = raw.subarray(0, 16);
+  const body = raw.subarray(16, raw.length - 32);
+  const mac = raw.subarray(raw.length - 32);
+  // Check the tag before decrypting (no padding oracle).
+  if (!crypto.timingSafeEqual(mac, macBytes('gm', k.macKey, G1, iv, body))) {
+    throw new Error('mac');
+  }
+  const decipher = crypto.createDecipheriv('sm4-cbc', k.sm4Key, iv);
+  return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+};
+
+const indexOf = (keys: TKeySet, suite: TCryptoSuite, plain: string): string =>
+  suite === 'intl'
+    ? macBytes('intl', keys.intlIndexKey, plain).toString('hex')
+    : `sm3:${macBytes('gm', gmKeys(keys).indexKey, plain).toString('hex')}`;
+
+const signWith = (keys: TKeySet, suite: TCryptoSuite, data: string): string =>
+  suite === 'intl'
+    ? `intl:${macBytes('intl', keys.intlSignKey, data).toString('hex')}`
+    : `gm:${macBytes('gm', gmKeys(keys).signKey, data).toString('hex')}`;
+
+/** Builds the field crypto of a master key; see {@link TFieldCrypto}. */
+export const createFieldCrypto = (
+  masterKey: Buffer,
+  options: TFieldCryptoOptions = {},
+): TFieldCrypto => {
+  const suite = options.suite ?? 'intl';
+  const indexSuite = options.indexSuite ?? suite;
+  assertSuiteAvailable(suite);
+  assertSuiteAvailable(indexSuite);
+  const current = keySet(masterKey);
+  const ring = [current, ...(options.previousKeys ?? []).map(keySet)];
+  return {
+    suite,
+    indexSuite,
+    encrypt: (plain) =>
+      suite === 'intl' ? encryptIntl(current, plain) : encryptGm(current, plain),
+    decrypt: (stored) => {
+      const prefix = stored.slice(0, 3);
+      if (prefix !== 'v1:' && prefix !== 'g1:') {
+        throw new AppError('INTERNAL', '无法识别的加密数据格式');
+      }
+      const raw = Buffer.from(stored.slice(3), 'base64');
+      for (const keys of ring) {
+        try {
+          return prefix === 'v1:' ? decryptIntl(keys, raw) : decryptGm(keys, raw);
+        } catch {
+          // Not this key (the tag does not verify): try the next one.
+        }
+      }
+      throw new AppError('INTERNAL', '加密数据无法解密：密钥不符或数据已被篡改');
+    },
+    blindIndex: (plain) => indexOf(current, indexSuite, plain),
+    keyCheck: () => indexOf(current, indexSuite, 'shegong key check v1'),
+    sign: (data) => signWith(current, suite, data),
+    verifySignature: (data, signature) => {
+      const signedSuite = signature.startsWith('gm:') ? 'gm' : 'intl';
+      const expected = Buffer.from(signWith(current, signedSuite, data));
+      const given = Buffer.from(signature);
+      return expected.length === given.length && crypto.timingSafeEqual(expected, given);
+    },
+  };
+};
+
+/** Parses a base64 master key, refusing anything but 32 bytes. */
+export const parseMasterKey = (base64: string, where = 'SHEGONG_DATA_KEY'): Buffer => {
+  const key = Buffer.from(base64.trim(), 'base64');
+  if (key.length !== 32) {
+    throw new AppError('CONFIG_INVALID', `${where} 必须是32字节随机数的 base64 编码`, {
+      where: { key: where },
+    });
+  }
+  return key;
+};
+
+/**
+ * The master key: from SHEGONG_DATA_KEY, or for the embedded default generated once into
+ * `<dataDir>/secret.key` (mode 0600). Never in the repository.
+ */
+export const loadMasterKey = (envKey: string | undefined, dataDir: string): Buffer => {
+  if (envKey) return Buffer.from(envKey, 'base64');
+  const file = path.join(dataDir, 'secret.key');
+  if (fs.existsSync(file)) return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const key = crypto.randomBytes(32);
+  fs.writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  return key;
+};

@@ -1,0 +1,64 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { lt, sql } from 'drizzle-orm';
+import type { Context } from 'hono';
+import type { TExecutor } from '../db/client.ts';
+import { queryRows } from '../db/client.ts';
+import { rateLimit } from '../db/schema/index.ts';
+
+export type TRateLimitHit = { allowed: boolean; count: number; retryAfterSeconds: number };
+
+/**
+ * Counts one attempt against `key` in the current fixed window and says whether it is within
+ * `max`. The counter lives in the database (one upsert), so every server process behind a load
+ * balancer shares it; PGlite and PostgreSQL alike.
+ */
+export const hitRateLimit = async (
+  db: TExecutor,
+  key: string,
+  max: number,
+  windowSeconds: number,
+  now: Date = new Date(),
+): Promise<TRateLimitHit> => {
+  const windowMs = windowSeconds * 1000;
+  const start = Math.floor(now.getTime() / windowMs) * windowMs;
+  const rows = await queryRows<{ count: number }>(
+    db,
+    sql`insert into ${rateLimit} (key, window_start, count)
+        values (${key}, ${new Date(start).toISOString()}, 1)
+        on conflict (key, window_start) do update set count = ${rateLimit.count} + 1
+        returning count`,
+  );
+  const count = Number(rows[0]?.count ?? 1);
+  // Old windows are of no use: sweep now and then instead of running a job.
+  if (Math.random() < 0.01) {
+    await db
+      .delete(rateLimit)
+      .where(lt(rateLimit.windowStart, new Date(now.getTime() - 86_400_000).toISOString()));
+  }
+  return {
+    allowed: count <= max,
+    count,
+    retryAfterSeconds: Math.max(1, Math.ceil((start + windowMs - now.getTime()) / 1000)),
+  };
+};
+
+/**
+ * The client's IP address. Behind a load balancer (TRUST_PROXY=true) it is the last hop the
+ * balancer appended to X-Forwarded-For — earlier entries are whatever the client sent. Without
+ * a trusted proxy the header is ignored (a client could forge it to dodge the rate limit).
+ */
+export const clientIp = (c: Context, trustProxy: boolean): string => {
+  if (trustProxy) {
+    const hops = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .filter(Boolean);
+    const last = hops.at(-1);
+    if (last) return last.slice(0, 64);
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown'; // in-process requests (tests) have no socket
+  }
+};

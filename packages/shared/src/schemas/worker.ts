@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { checkIdNumber } from '../id-number.ts';
+import {
+  CERTIFICATE_LEVELS,
+  EDUCATION_LEVELS,
+  POLITICAL_STATUSES,
+  POST_TITLES,
+  WORKER_STATUSES,
+} from '../vocab.ts';
+import { ZIsoDate, ZOrgCode } from './common.ts';
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T, label: string) =>
+  z.enum(values, { error: `${label}应为：${values.join('、')}` });
+
+export const ZIdNumber = z.string({ error: '请填写身份证号' }).transform((value, ctx) => {
+  const check = checkIdNumber(value);
+  if (!check.ok) {
+    ctx.addIssue({ code: 'custom', message: check.message });
+    return z.NEVER;
+  }
+  return check.value;
+});
+
+export const ZPhone = z
+  .string()
+  .trim()
+  .regex(/^1[3-9]\d{9}$/, '手机号应为11位，以1开头');
+
+export const ZServicePeriod = z
+  .object({
+    from: ZIsoDate,
+    to: ZIsoDate,
+    place: z.string().trim().min(1, '请填写工作单位（社区）').max(100),
+  })
+  .refine((p) => p.from <= p.to, { message: '开始日期不能晚于结束日期', path: ['to'] });
+
+/** The fields of a worker that a form or an import row sets. */
+const workerFields = {
+  name: z.string({ error: '请填写姓名' }).trim().min(2, '姓名至少2个字').max(30, '姓名最多30个字'),
+  idNumber: ZIdNumber,
+  phone: ZPhone.nullish(),
+  ethnicity: z.string().trim().min(1).max(20).default('汉族'),
+  politicalStatus: oneOf(POLITICAL_STATUSES, '政治面貌').default('群众'),
+  educationLevel: oneOf(EDUCATION_LEVELS, '学历'),
+  educationMajor: z.string().trim().max(50).nullish(),
+  educationRecognised: z.boolean().default(true),
+  certificateLevel: oneOf(CERTIFICATE_LEVELS, '社工证等级').default('无'),
+  certificateDate: ZIsoDate.nullish(),
+  veteran: z.boolean().default(false),
+  livesInCommunity: z.boolean().default(false),
+  serviceStartedOn: ZIsoDate,
+  priorService: z.array(ZServicePeriod).max(20).default([]),
+  status: oneOf(WORKER_STATUSES, '状态').default('在岗'),
+  communityCode: ZOrgCode,
+  gridCode: ZOrgCode.nullish(),
+  postTitle: oneOf(POST_TITLES, '职务'),
+  hiredOn: ZIsoDate.nullish(),
+  probationUntil: ZIsoDate.nullish(),
+};
+
+type TCrossFields = {
+  certificateLevel?: string;
+  certificateDate?: string | null;
+  hiredOn?: string | null;
+  probationUntil?: string | null;
+  serviceStartedOn?: string;
+  priorService?: Array<{ from: string; to: string }>;
+  status?: string;
+};
+
+/** Checks between fields, each reported on the field a user must correct. */
+const crossCheck = (w: TCrossFields, ctx: z.RefinementCtx) => {
+  if (w.certificateLevel && w.certificateLevel !== '无' && !w.certificateDate) {
+    ctx.addIssue({ code: 'custom', message: '持证人员请填写取证日期', path: ['certificateDate'] });
+  }
+  if (w.hiredOn && w.probationUntil && w.probationUntil < w.hiredOn) {
+    ctx.addIssue({
+      code: 'custom',
+      message: '试用期结束日期不能早于入职日期',
+      path: ['probationUntil'],
+    });
+  }
+  if (w.status === '试用期' && w.probationUntil === null) {
+    ctx.addIssue({
+      code: 'custom',
+      message: '试用期人员请填写试用期结束日期',
+      path: ['probationUntil'],
+    });
+  }
+  const periods = [...(w.priorService ?? [])].sort((a, b) => (a.from < b.from ? -1 : 1));
+  periods.forEach((p, i) => {
+    if (w.serviceStartedOn && p.to > w.serviceStartedOn) {
+      ctx.addIssue({
+        code: 'custom',
+        message: '此前的工作经历应在本次社区工作开始之前',
+        path: ['priorService', i, 'to'],
+      });
+    }
+    const next = periods[i + 1];
+    if (next && next.from <= p.to) {
+      ctx.addIssue({
+        code: 'custom',
+        message: '工作经历的时间段不能重叠',
+        path: ['priorService', i + 1, 'from'],
+      });
+    }
+  });
+};
+
+export const ZCreateWorker = z.object(workerFields).superRefine(crossCheck);
+export type TCreateWorker = z.input<typeof ZCreateWorker>;
+export type TCreateWorkerParsed = z.output<typeof ZCreateWorker>;
+
+/** A change to a worker: any subset of fields, the version read (optimistic lock), a date, a reason. */
+export const ZUpdateWorker = z
+  .object({
+    ...Object.fromEntries(
+      Object.entries(workerFields).map(([k, v]) => [k, (v as z.ZodType).optional()]),
+    ),
+    version: z.number({ error: '缺少版本号' }).int(),
+    /** When a post or community change takes effect (default: today). */
+    effectiveOn: ZIsoDate.optional(),
+    reason: z.string().trim().max(200).optional(),
+  })
+  .superRefine((w, ctx) => crossCheck(w as TCrossFields, ctx));
+export type TUpdateWorker = {
+  [K in keyof typeof workerFields]?: z.input<(typeof workerFields)[K]>;
+} & { version: number; effectiveOn?: string; reason?: string };
+
+export const ZWorkerListQuery = z.object({
+  /** Any node of the tree: its whole subtree. */
+  org: z
+    .string()
+    .regex(/^\d{6,15}$/, '机构代码应为6–15位数字')
+    .optional(),
+  status: oneOf(WORKER_STATUSES, '状态').optional(),
+  postTitle: oneOf(POST_TITLES, '职务').optional(),
+  educationLevel: oneOf(EDUCATION_LEVELS, '学历').optional(),
+  certificateLevel: oneOf(CERTIFICATE_LEVELS, '社工证等级').optional(),
+  /** Name prefix, or a full 身份证号 / mobile number. */
+  q: z.string().trim().max(30).optional(),
+  after: z.uuid('翻页游标无效').optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+});
+export type TWorkerListQuery = z.input<typeof ZWorkerListQuery>;
+
+export type TWorkerView = {
+  id: string;
+  name: string;
+  idNumber: string;
+  idNumberMasked: boolean;
+  birthDate: string;
+  age: number;
+  sex: string;
+  phone: string | null;
+  ethnicity: string;
+  politicalStatus: string;
+  educationLevel: string;
+  educationMajor: string | null;
+  educationRecognised: boolean;
+  certificateLevel: string;
+  certificateDate: string | null;
+  veteran: boolean;
+  livesInCommunity: boolean;
+  serviceStartedOn: string;
+  priorService: Array<{ from: string; to: string; place: string }>;
+  serviceYears: number;
+  status: string;
+  communityCode: string;
+  communityName: string;
+  streetName: string;
+  gridCode: string | null;
+  postTitle: string | null;
+  postCategory: string | null;
+  hiredOn: string | null;
+  probationUntil: string | null;
+  exitedOn: string | null;
+  version: number;
+  updatedAt: string;
+};
