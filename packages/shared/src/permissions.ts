@@ -13,6 +13,8 @@ export const PERMISSIONS = [
   'quota:read',
   'pay:read',
   'pay:write',
+  /** Locking a reviewed 工资发放表: a duty apart from computing and reviewing it. */
+  'pay:lock',
   'import:run',
   'stats:read',
   'workflow:read',
@@ -27,6 +29,8 @@ const ALL: readonly TPermission[] = PERMISSIONS;
 export const ROLE_PERMISSIONS: Record<TRole, readonly TPermission[]> = {
   'system-admin': ALL,
   'civil-affairs-admin': ALL.filter((p) => p !== 'user:manage' && p !== 'audit:verify'),
+  // The street computes and reviews its 工资发放表; locking it (the month becomes final) is the
+  // county or city bureau's duty (pay:lock), and never by the person who reviewed the sheet.
   'street-admin': [
     'org:read',
     'org:write',

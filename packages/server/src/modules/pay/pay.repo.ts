@@ -164,6 +164,8 @@ export type TRunRow = {
   version: number;
   computedAt: string | null;
   reviewedAt: string | null;
+  /** The user who reviewed the sheet (may not lock it). */
+  reviewedBy: string | null;
   lockedAt: string | null;
   streetName: string;
 };
@@ -172,7 +174,7 @@ const runColumns = sql`r.id, r.street_code as "streetCode", r.org_path as "orgPa
   r.county_code as "countyCode", r.month, r.status, r.worker_count as "workerCount",
   r.open_count as "openCount", r.total_fen::text as "totalFen", r.arrears_fen::text as "arrearsFen",
   r.packs, r.version, r.computed_at::text as "computedAt", r.reviewed_at::text as "reviewedAt",
-  r.locked_at::text as "lockedAt", coalesce(o.name, r.street_code) as "streetName"`;
+  r.reviewed_by::text as "reviewedBy", r.locked_at::text as "lockedAt", coalesce(o.name, r.street_code) as "streetName"`;
 
 const toRun = (r: TRunRow): TRunRow => ({
   ...r,

@@ -86,9 +86,9 @@ export const payRoutes = [
   defineRoute({
     method: 'post',
     path: '/api/pay/runs/:id/lock',
-    summary: '锁定工资发放表（锁定后不再变动，更正以补发扣回计入以后月份）',
+    summary: '锁定工资发放表（锁定后不再变动，更正以补发扣回计入以后月份；审核人不能锁定）',
     tag: '薪酬',
-    access: 'pay:write',
+    access: 'pay:lock',
     params: ZId,
     body: ZPayRunAction,
     handler: async (c, { params, body }) => lockPayRun(c.var.ctx, params.id, body.version),

@@ -39,7 +39,7 @@ export const reviewPayRun = (ctx: TCtx, id: string, version: number) =>
   });
 
 /**
- * Locks a reviewed sheet: from now on it never changes; a later correction becomes an arrears
+ * Locks a reviewed sheet (permission pay:lock, never by its reviewer): from now on it never changes; a later correction becomes an arrears
  * line of a later month. The month's pay cost joins the statistics of every node above.
  */
 export const lockPayRun = (ctx: TCtx, id: string, version: number) =>
@@ -52,6 +52,12 @@ export const lockPayRun = (ctx: TCtx, id: string, version: number) =>
         run.status === 'locked' ? '工资表已锁定' : '工资表须先审核，才能锁定',
       );
     if (run.version !== version) throw new AppError('CONFLICT', '工资表已重新计算，请刷新后再锁定');
+    // Separation of duties: the reviewer of a sheet may not also lock it.
+    if (run.reviewedBy && run.reviewedBy === tx.actor.id)
+      throw new AppError(
+        'FORBIDDEN',
+        '审核人不能锁定自己审核的工资表：请由另一位有锁定权限的人员锁定',
+      );
     await tx.db.execute(
       sql`update pay_run set status = 'locked', locked_at = now(), locked_by = ${tx.actor.id}
           where id = ${id}`,

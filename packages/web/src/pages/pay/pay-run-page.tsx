@@ -165,7 +165,7 @@ export const PayRunPage = () => {
                 <Button icon={<SafetyCertificateOutlined />}>审核</Button>
               </Popconfirm>
             )}
-            {can('pay:write') && run.status === 'reviewed' && (
+            {can('pay:lock') && run.status === 'reviewed' && (
               <Popconfirm
                 title="锁定后工资表不再变动，以后的更正计入下月补发扣回。确认锁定？"
                 onConfirm={() => act('lock')}
