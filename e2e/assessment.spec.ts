@@ -11,7 +11,10 @@ const openCycle = async (page: Page, year: number) => {
   await page.getByLabel('考核年度').fill(String(year));
   // 银川 (十三): 德、能、勤、绩、廉; weights left to the county's 考核细则 (equal by default).
   await expect(page.getByLabel('廉权重')).toBeVisible();
-  await page.getByRole('button', { name: /建\s*立/ }).click();
+  await page
+    .locator('.ant-modal:visible')
+    .getByRole('button', { name: /建\s*立/ })
+    .click();
   await expect(page.getByText(`${year}年度考核`)).toBeVisible();
 };
 
@@ -21,7 +24,7 @@ test('[ASSESS] two 不合格 years lead to an exit proposal citing the clause', 
   await openCycle(page, 2024);
   const table = page.getByTestId('cycle-table');
   const first = table.locator('tbody tr.ant-table-row').first();
-  const name = (await first.locator('td').first().innerText()).trim();
+  const name = ((await first.locator('td').first().textContent()) ?? '').trim();
   await first.getByLabel(`${name}考核等次`).click();
   await page
     .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '不合格' })

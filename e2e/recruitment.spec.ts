@@ -33,7 +33,10 @@ test('[RECRUIT] run a recruitment from announcement to hire', async ({ page }) =
     )
     .first()
     .click();
-  await page.locator('.ant-modal:visible').getByRole('button', { name: /发\s*布/ }).click();
+  await page
+    .locator('.ant-modal:visible')
+    .getByRole('button', { name: /发\s*布/ })
+    .click();
   await expect(page.getByTestId('campaign-title')).toHaveText('兴庆区专职社区网格员招聘公告');
   // 银川 (五): the nine steps of the procedure, from the pack.
   await expect(page.getByText('004 职业化 (五)')).toBeVisible();

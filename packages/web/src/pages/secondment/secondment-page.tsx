@@ -205,7 +205,7 @@ const SecondmentForm = ({
         initialValues={{ kind: '挂职锻炼', borrowerKind: '街道（乡镇）', fromOn: todayIso() }}
       >
         <Form.Item name="workerId" label="人员" required>
-          <WorkerSelect org={org} id="secondment-worker" />
+          <WorkerSelect org={org} />
         </Form.Item>
         <Space>
           <Form.Item name="kind" label="类型" required>
