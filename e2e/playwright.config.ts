@@ -2,7 +2,10 @@ import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3199);
-export const E2E_DATA_DIR = path.resolve(import.meta.dirname, '../.tmp/e2e-data');
+export const E2E_DATA_DIR = path.resolve(
+  import.meta.dirname,
+  process.env.E2E_DATA_DIR ?? '../.tmp/e2e-data',
+);
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Browser tests: the built app on a fresh embedded database, driven in Debian's Chromium. */

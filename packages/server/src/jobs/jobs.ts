@@ -49,18 +49,25 @@ export const startJob = async <T>(
     orgPath: ctx.actor.scope.path,
   });
   let last = 0;
+  // The latest progress, written at the end even when the throttle skipped it.
+  let latest: { done?: number; total?: number; message?: string } = {};
+  const progressSet = () => ({
+    ...(latest.done === undefined ? {} : { done: latest.done }),
+    ...(latest.total === undefined ? {} : { total: latest.total }),
+    ...(latest.message ? { message: latest.message } : {}),
+  });
   const report: TJobReporter = async (done, total, message) => {
+    latest = {
+      done,
+      total: total ?? latest.total,
+      message: message || latest.message,
+    };
     const now = Date.now();
     if (now - last < THROTTLE_MS) return;
     last = now;
     await db
       .update(job)
-      .set({
-        done,
-        ...(total === undefined ? {} : { total }),
-        ...(message ? { message } : {}),
-        updatedAt: new Date().toISOString(),
-      })
+      .set({ ...progressSet(), updatedAt: new Date().toISOString() })
       .where(eq(job.id, id));
   };
   // A heartbeat while the task runs, so a job whose process died can be told from a slow one.
@@ -77,6 +84,7 @@ export const startJob = async <T>(
       await db
         .update(job)
         .set({
+          ...progressSet(),
           status: 'succeeded',
           result: (result ?? null) as never,
           finishedAt: new Date().toISOString(),
@@ -89,6 +97,7 @@ export const startJob = async <T>(
       await db
         .update(job)
         .set({
+          ...progressSet(),
           status: 'failed',
           error: errorJson(error),
           finishedAt: new Date().toISOString(),

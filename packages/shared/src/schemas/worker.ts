@@ -34,23 +34,26 @@ export const ZServicePeriod = z
   })
   .refine((p) => p.from <= p.to, { message: '开始日期不能晚于结束日期', path: ['to'] });
 
-/** The fields of a worker that a form or an import row sets. */
+/**
+ * The fields of a worker that a form or an import row sets, without defaults: an update names
+ * only what changes, so a default there would silently reset the fields it leaves out.
+ */
 const workerFields = {
   name: z.string({ error: '请填写姓名' }).trim().min(2, '姓名至少2个字').max(30, '姓名最多30个字'),
   idNumber: ZIdNumber,
   phone: ZPhone.nullish(),
-  ethnicity: z.string().trim().min(1).max(20).default('汉族'),
-  politicalStatus: oneOf(POLITICAL_STATUSES, '政治面貌').default('群众'),
+  ethnicity: z.string().trim().min(1).max(20),
+  politicalStatus: oneOf(POLITICAL_STATUSES, '政治面貌'),
   educationLevel: oneOf(EDUCATION_LEVELS, '学历'),
   educationMajor: z.string().trim().max(50).nullish(),
-  educationRecognised: z.boolean().default(true),
-  certificateLevel: oneOf(CERTIFICATE_LEVELS, '社工证等级').default('无'),
+  educationRecognised: z.boolean(),
+  certificateLevel: oneOf(CERTIFICATE_LEVELS, '社工证等级'),
   certificateDate: ZIsoDate.nullish(),
-  veteran: z.boolean().default(false),
-  livesInCommunity: z.boolean().default(false),
+  veteran: z.boolean(),
+  livesInCommunity: z.boolean(),
   serviceStartedOn: ZIsoDate,
-  priorService: z.array(ZServicePeriod).max(20).default([]),
-  status: oneOf(WORKER_STATUSES, '状态').default('在岗'),
+  priorService: z.array(ZServicePeriod).max(20),
+  status: oneOf(WORKER_STATUSES, '状态'),
   communityCode: ZOrgCode,
   gridCode: ZOrgCode.nullish(),
   postTitle: oneOf(POST_TITLES, '职务'),
@@ -68,61 +71,74 @@ type TCrossFields = {
   status?: string;
 };
 
-/** Checks between fields, each reported on the field a user must correct. */
-const crossCheck = (w: TCrossFields, ctx: z.RefinementCtx) => {
+/**
+ * Checks between fields of a whole record, each reported on the field a user must correct. An
+ * update checks the record as it will be (stored values merged with the change), not the change.
+ */
+export const workerRecordIssues = (
+  w: TCrossFields,
+): Array<{ path: PropertyKey[]; message: string }> => {
+  const issues: Array<{ path: PropertyKey[]; message: string }> = [];
   if (w.certificateLevel && w.certificateLevel !== '无' && !w.certificateDate) {
-    ctx.addIssue({ code: 'custom', message: '持证人员请填写取证日期', path: ['certificateDate'] });
+    issues.push({ message: '持证人员请填写取证日期', path: ['certificateDate'] });
   }
   if (w.hiredOn && w.probationUntil && w.probationUntil < w.hiredOn) {
-    ctx.addIssue({
-      code: 'custom',
-      message: '试用期结束日期不能早于入职日期',
-      path: ['probationUntil'],
-    });
+    issues.push({ message: '试用期结束日期不能早于入职日期', path: ['probationUntil'] });
   }
   if (w.status === '试用期' && w.probationUntil === null) {
-    ctx.addIssue({
-      code: 'custom',
-      message: '试用期人员请填写试用期结束日期',
-      path: ['probationUntil'],
-    });
+    issues.push({ message: '试用期人员请填写试用期结束日期', path: ['probationUntil'] });
   }
   const periods = [...(w.priorService ?? [])].sort((a, b) => (a.from < b.from ? -1 : 1));
   periods.forEach((p, i) => {
     if (w.serviceStartedOn && p.to > w.serviceStartedOn) {
-      ctx.addIssue({
-        code: 'custom',
+      issues.push({
         message: '此前的工作经历应在本次社区工作开始之前',
         path: ['priorService', i, 'to'],
       });
     }
     const next = periods[i + 1];
     if (next && next.from <= p.to) {
-      ctx.addIssue({
-        code: 'custom',
-        message: '工作经历的时间段不能重叠',
-        path: ['priorService', i + 1, 'from'],
-      });
+      issues.push({ message: '工作经历的时间段不能重叠', path: ['priorService', i + 1, 'from'] });
     }
   });
+  return issues;
 };
 
-export const ZCreateWorker = z.object(workerFields).superRefine(crossCheck);
+const crossCheck = (w: TCrossFields, ctx: z.RefinementCtx) => {
+  for (const issue of workerRecordIssues(w)) ctx.addIssue({ code: 'custom', ...issue });
+};
+
+/** A new worker: the fields a form may leave empty take their usual values. */
+export const ZCreateWorker = z
+  .object({
+    ...workerFields,
+    ethnicity: workerFields.ethnicity.default('汉族'),
+    politicalStatus: workerFields.politicalStatus.default('群众'),
+    educationRecognised: workerFields.educationRecognised.default(true),
+    certificateLevel: workerFields.certificateLevel.default('无'),
+    veteran: workerFields.veteran.default(false),
+    livesInCommunity: workerFields.livesInCommunity.default(false),
+    priorService: workerFields.priorService.default([]),
+    status: workerFields.status.default('在岗'),
+  })
+  .superRefine(crossCheck);
 export type TCreateWorker = z.input<typeof ZCreateWorker>;
 export type TCreateWorkerParsed = z.output<typeof ZCreateWorker>;
 
-/** A change to a worker: any subset of fields, the version read (optimistic lock), a date, a reason. */
-export const ZUpdateWorker = z
-  .object({
-    ...Object.fromEntries(
-      Object.entries(workerFields).map(([k, v]) => [k, (v as z.ZodType).optional()]),
-    ),
-    version: z.number({ error: '缺少版本号' }).int(),
-    /** When a post or community change takes effect (default: today). */
-    effectiveOn: ZIsoDate.optional(),
-    reason: z.string().trim().max(200).optional(),
-  })
-  .superRefine((w, ctx) => crossCheck(w as TCrossFields, ctx));
+/**
+ * A change to a worker: any subset of fields, the version read (optimistic lock), a date, a
+ * reason. Fields left out keep their stored values; checks between fields run on the merged
+ * record (`workerRecordIssues`).
+ */
+export const ZUpdateWorker = z.object({
+  ...Object.fromEntries(
+    Object.entries(workerFields).map(([k, v]) => [k, (v as z.ZodType).optional()]),
+  ),
+  version: z.number({ error: '缺少版本号' }).int(),
+  /** When a post or community change takes effect (default: today). */
+  effectiveOn: ZIsoDate.optional(),
+  reason: z.string().trim().max(200).optional(),
+});
 export type TUpdateWorker = {
   [K in keyof typeof workerFields]?: z.input<(typeof workerFields)[K]>;
 } & { version: number; effectiveOn?: string; reason?: string };

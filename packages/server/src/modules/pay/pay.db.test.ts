@@ -44,6 +44,7 @@ type TLine = {
 
 describe(`pay sheets (${testDbKind()})`, () => {
   let services: TServices;
+  let shippedPolicies: TServices['policies'];
   let admin: TTestClient;
   let street: TTestClient;
   const ids: Record<string, string> = {};
@@ -94,6 +95,7 @@ describe(`pay sheets (${testDbKind()})`, () => {
 
   beforeAll(async () => {
     services = await createTestServices();
+    shippedPolicies = services.policies;
     await seedDemo(services, 120);
     await seedUser(services, { username: 'mz', role: 'civil-affairs-admin', orgCode: '640100' });
     await seedUser(services, { username: 'jd', role: 'street-admin', orgCode: STREET });
@@ -348,22 +350,10 @@ describe(`pay sheets (${testDbKind()})`, () => {
   });
 
   it("pro-rates the month of joining and of leaving by the pack's rule", async () => {
-    // 银川 says nothing of part months (the engine then pays the whole month); a pack that pays
-    // by days — as 温州 does for leaving (001 二(四)) — is given to a 西夏区 street here.
-    services.policies = await editedPolicies('yinchuan-2018', (text) =>
-      text.replace(
-        '\napplicantFlags:',
-        `
-  - id: test-proration
-    shape: pay-proration
-    description: 任职、离职当月按天折算（测试）
-    source: 004 职业化 (十六)
-    join: by-days
-    leave: by-days
-
-applicantFlags:`,
-      ),
-    );
+    // 银川 says nothing of part months: the pack's options joinMonth / leaveMonth (yc-proration)
+    // choose calendar days, the joining and the leaving day included, half-up to the fen. The
+    // registry as shipped (the back-dated edit of the previous case is undone).
+    services.policies = shippedPolicies;
     const xx = '640105001001';
     const joiner = await admin.post('/api/workers', {
       name: '测试入职',
@@ -412,6 +402,16 @@ applicantFlags:`,
       paidDays: 10,
       payableFen: 83333,
     });
+    // The worker page's figure (one worker, GET /api/pay/workers/:id) is the sheet's, to the fen.
+    for (const id of [joiner.body.id, leaver.body.id]) {
+      const one = await admin.get(`/api/pay/workers/${id}?month=2026-09`);
+      expect(one.status, JSON.stringify(one.body)).toBe(200);
+      const sheet = of(id);
+      for (const k of ['grade', 'coefficient', 'baseFen', 'monthlyFen', 'paidDays', 'payableFen'])
+        expect(one.body.line[k], k).toBe(sheet[k]);
+      const steps = one.body.explanation.trace.map((t: { rule: string }) => t.rule);
+      expect(steps).toContain('yc-proration');
+    }
   });
 
   it('names the reason when a pack cannot give a worker pay (未核定)', async () => {

@@ -1,4 +1,10 @@
-import { AppError, maskPhone, type TUpdateWorker, todayIso } from '@shegong/shared';
+import {
+  AppError,
+  maskPhone,
+  type TUpdateWorker,
+  todayIso,
+  workerRecordIssues,
+} from '@shegong/shared';
 import { writeAudit } from '../../audit/audit.ts';
 import { inTransaction, type TCtx } from '../../context.ts';
 import { newId } from '../../security/ids.ts';
@@ -60,6 +66,16 @@ export const updateWorker = async (ctx: TCtx, id: string, input: TUpdateWorker) 
       if (value !== undefined && JSON.stringify(value) !== JSON.stringify(current[field])) {
         (set as Record<string, unknown>)[field] = value;
       }
+    }
+    const issues = workerRecordIssues({ ...current, ...set }).map((i) => ({
+      field: i.path.join('.'),
+      message: i.message,
+    }));
+    if (issues.length > 0) {
+      throw new AppError('VALIDATION_FAILED', issues[0]?.message ?? '', {
+        where: { field: issues[0]?.field },
+        issues,
+      });
     }
     if (input.phone !== undefined) {
       const { crypto } = ctx.services;

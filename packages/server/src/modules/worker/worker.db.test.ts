@@ -127,6 +127,51 @@ describe(`worker use cases (${testDbKind()})`, () => {
     expect(text).not.toContain('13912345678');
   });
 
+  it('changes only the fields a change names; checks between fields run on the merged record', async () => {
+    const created = await admin.post(
+      '/api/workers',
+      newWorker({
+        ethnicity: '回族',
+        politicalStatus: '中共党员',
+        certificateLevel: '社会工作师',
+        certificateDate: '2021-06-20',
+        veteran: true,
+        livesInCommunity: true,
+      }),
+    );
+    const id = created.body.id;
+    const res = await admin.patch(`/api/workers/${id}`, { version: 1, educationLevel: '本科' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const { worker: after } = (await admin.get(`/api/workers/${id}`)).body;
+    expect(after).toMatchObject({
+      educationLevel: '本科',
+      ethnicity: '回族',
+      politicalStatus: '中共党员',
+      certificateLevel: '社会工作师',
+      certificateDate: '2021-06-20',
+      veteran: true,
+      livesInCommunity: true,
+      status: '在岗',
+    });
+    // A certificate level alone is enough when the record already holds the date …
+    const level = await admin.patch(`/api/workers/${id}`, {
+      version: 2,
+      certificateLevel: '高级社会工作师',
+    });
+    expect(level.status, JSON.stringify(level.body)).toBe(200);
+    // … but not for a worker whose record has none.
+    const plain = (await admin.post('/api/workers', newWorker())).body.id;
+    const missing = await admin.patch(`/api/workers/${plain}`, {
+      version: 1,
+      certificateLevel: '社会工作师',
+    });
+    expect(missing.status).toBe(422);
+    expect(missing.body.error.issues).toContainEqual({
+      field: 'certificateDate',
+      message: '持证人员请填写取证日期',
+    });
+  });
+
   it('refuses a stale version (someone else changed the record)', async () => {
     const created = await admin.post('/api/workers', newWorker());
     const id = created.body.id;
