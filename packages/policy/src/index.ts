@@ -9,7 +9,7 @@ export type {
   TQuotaColumns,
   TWorkerColumns,
 } from './batch/batch.ts';
-export { NO_YEARS, NONE8 } from './batch/batch.ts';
+export { NO_DAY, NO_YEARS, NONE8 } from './batch/batch.ts';
 export { type TCase, type TCaseFile, ZCase, ZCaseFile } from './cases/case-schema.ts';
 export { catalogueIds, policyCoverage, type TCoverageRow } from './cases/coverage.ts';
 export {

@@ -16,9 +16,12 @@ import {
   ZCommunityInput,
   ZWorkerInput,
 } from '../inputs.ts';
-import { addMonths } from '../util/dates.ts';
+import { addMonths, dayNumber } from '../util/dates.ts';
 import { compileGradeKernel, resetGradeColumns, runGradeKernel } from './grade-kernel.ts';
-import { compilePayKernel, runPayKernel } from './pay-kernel.ts';
+import { compilePayKernel, NO_DAY, runPayKernel } from './pay-kernel.ts';
+
+export { NO_DAY };
+
 import { compileQuotaKernel, runQuotaKernel } from './quota-kernel.ts';
 
 /** "Not given" in a Uint8Array column. */
@@ -65,6 +68,10 @@ export type TWorkerColumns = {
   previousPayFen?: Int32Array;
   /** Pension of a re-employed retiree; -1 = none. */
   pensionFen?: Int32Array;
+  /** Day of joining (`dayNumber` of `hiredOn`); NO_DAY = none. For pro-rating the month. */
+  hiredDay?: Int32Array;
+  /** Day of leaving (`dayNumber` of `leftOn`); NO_DAY = none. */
+  leftDay?: Int32Array;
   /** Original rows, kept only for rows whose shapes have no column kernel (promotion, expressions). */
   rows?: (TWorkerInput | undefined)[];
 };
@@ -83,7 +90,11 @@ export type TGradeColumns = {
   error: Uint8Array;
 };
 
-/** Pay results as columns (monthly standard figures; pro-rating needs dates, use the trace evaluator). */
+/**
+ * Pay results as columns: the monthly standard figures and the month's payable amount, pro-rated
+ * by the pack's pay-proration rule from the `hiredDay`/`leftDay` columns (the month is the one of
+ * the batch's date), exactly as the trace evaluator does.
+ */
 export type TPayColumns = TGradeColumns & {
   performanceFen: Int32Array;
   /** 1 = monthly, 2 = yearly, 0 = none. */
@@ -94,6 +105,12 @@ export type TPayColumns = TGradeColumns & {
   protectedFen: Int32Array;
   pensionOffsetFen: Int32Array;
   monthlyTotalFen: Int32Array;
+  /** Days of the month paid (joining or leaving inside it by the pack's rule). */
+  paidDays: Uint8Array;
+  /** Days of the month of the batch's date. */
+  monthDays: number;
+  /** The month's payable amount: monthlyTotalFen × paidDays / monthDays, rounded by the rule. */
+  payableFen: Int32Array;
 };
 
 export type TCommunityColumns = {
@@ -168,7 +185,7 @@ export const makeBatch = (p: TPackPrograms, date: string): TBatchApi => {
         out ? resetGradeColumns(out, cols.length) : undefined,
       ),
     pay: (cols) => {
-      payKernel ??= compilePayKernel(p.pay, gk());
+      payKernel ??= compilePayKernel(p.pay, gk(), date);
       return runPayKernel(payKernel, cols, (i) => {
         const row = cols.rows?.[i];
         return row ? evaluatePay(p.pay, row, date, null) : undefined;
@@ -209,6 +226,8 @@ const encodeWorkers = (
     basePayFen: new Int32Array(n),
     previousPayFen: new Int32Array(n),
     pensionFen: new Int32Array(n),
+    hiredDay: new Int32Array(n),
+    leftDay: new Int32Array(n),
     rows: new Array(n),
   };
   const districts = p.ctx.pack.districts;
@@ -250,6 +269,8 @@ const encodeWorkers = (
     cols.basePayFen[i] = w.basePayFen ?? -1;
     cols.previousPayFen[i] = w.previousPayFen ?? -1;
     cols.pensionFen[i] = w.pensionFen ?? -1;
+    cols.hiredDay[i] = w.hiredOn ? dayNumber(w.hiredOn) : NO_DAY;
+    cols.leftDay[i] = w.leftOn ? dayNumber(w.leftOn) : NO_DAY;
     cols.rows[i] = needsRows(post.index) || w.statistics || w.allowances ? w : undefined;
   }
   return cols;

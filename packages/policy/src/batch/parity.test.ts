@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readPolicyFiles } from '../__fixtures__/read-files.ts';
 import { createPolicyRegistry, type TCompiledPack } from '../registry/registry.ts';
 import type { TPayValue } from '../types.ts';
-import { addDays } from '../util/dates.ts';
+import { addDays, monthStart } from '../util/dates.ts';
 
 // The trace evaluator and the batch kernels are two implementations of the same packs. Over
 // 100,000 random workers (and 50,000 random communities) they must give the same figures and
@@ -39,6 +39,9 @@ const randomWorker = (pack: TCompiledPack, r: () => number): Record<string, unkn
   if (r() < 0.8) w.certificate = pick(CERTIFICATE_LEVELS);
   if (r() < 0.1) w.certificateOn = addDays(pack.date, Math.floor(r() * 200) - 100);
   if (r() < 0.15) w.hiredOn = addDays(pack.date, -Math.floor(r() * 300));
+  // Joining or leaving around the month of the date: pro-rating by the pack's rule.
+  else if (r() < 0.1) w.hiredOn = addDays(monthStart(pack.date), Math.floor(r() * 33) - 1);
+  if (r() < 0.1) w.leftOn = addDays(monthStart(pack.date), Math.floor(r() * 33) - 1);
   if (r() < 0.05) w.probation = r() < 0.5;
   if (r() < 0.05) w.grade = 1 + Math.floor(r() * 20);
   if (r() < 0.95) w.stars = Math.floor(r() * 6);
@@ -79,7 +82,10 @@ const comparePay = (pack: TCompiledPack, inputs: Record<string, unknown>[]): str
         out.basePayFen[i] === v.basePayFen &&
         out.performanceFen[i] === v.performanceFen &&
         out.monthlyTotalFen[i] === v.monthlyTotalFen &&
-        out.annualLumpSumFen[i] === v.annualLumpSumFen
+        out.annualLumpSumFen[i] === v.annualLumpSumFen &&
+        out.paidDays[i] === v.paidDays &&
+        out.monthDays === v.monthDays &&
+        out.payableFen[i] === v.payableFen
       : out.error[i] !== 0;
     const want = v ?? '报错';
     const got = {
@@ -87,6 +93,8 @@ const comparePay = (pack: TCompiledPack, inputs: Record<string, unknown>[]): str
       grade: out.grade[i],
       basePayFen: out.basePayFen[i],
       monthlyTotalFen: out.monthlyTotalFen[i],
+      paidDays: out.paidDays[i],
+      payableFen: out.payableFen[i],
     };
     if (!same && bad.length < 5)
       bad.push(
@@ -163,5 +171,43 @@ describe('batch kernels agree with the trace evaluator on random workers', () =>
       });
       expect(compareQuota(pack, inputs)).toEqual([]);
     }, 60_000);
+  }
+});
+
+describe('pro-rating of a part month: batch kernel = trace evaluator, to the fen', () => {
+  // 银川 is silent on part months; its options joinMonth / leaveMonth choose calendar days
+  // (both days included, half-up to the fen). Every joining and leaving day of a 29-, 30- and
+  // 31-day month, under each reading, through both implementations.
+  const readings: [string, Record<string, { chosen: string }>][] = [
+    ['by-days', {}],
+    ['full-month', { joinMonth: { chosen: 'full-month' }, leaveMonth: { chosen: 'full-month' } }],
+    ['none / by-days', { joinMonth: { chosen: 'none' } }],
+  ];
+  for (const [label, options] of readings) {
+    for (const month of ['2024-02', '2020-06', '2020-07']) {
+      it(`yinchuan-2018 ${month}, ${label}`, () => {
+        const reg = registry.draft('yinchuan-2018', { options });
+        const first = `${month}-01`;
+        const pack = reg.at('yinchuan-2018-draft', first);
+        const inputs: Record<string, unknown>[] = [];
+        for (let d = -1; d <= 31; d++) {
+          const day = addDays(first, d);
+          // 网格员 joining on probation (2000元), 其他人员 4级 leaving (2600元), and both.
+          inputs.push({ post: '网格员', years: 0, hiredOn: day, stars: 3 });
+          inputs.push({
+            post: '其他人员',
+            years: 5,
+            education: '本科',
+            certificate: '助理社会工作师',
+            stars: 3,
+            leftOn: day,
+          });
+          inputs.push({ post: '正职', years: 20, stars: 1, hiredOn: first, leftOn: day });
+        }
+        expect(comparePay(pack, inputs)).toEqual([]);
+        const out = pack.batch.pay(pack.batch.workerColumns(inputs));
+        expect(out.payableFen.some((f, i) => f !== out.monthlyTotalFen[i])).toBe(true);
+      });
+    }
   }
 });

@@ -8,7 +8,15 @@ import {
 import type { TPostRef } from '../evaluate/context.ts';
 import type { TPayProgram } from '../evaluate/pay.ts';
 import type { TPayValue } from '../types.ts';
-import { divRound, mulRatio, ratio, subRatios, type TRatio } from '../util/decimal.ts';
+import { dayNumber, monthEnd, monthStart } from '../util/dates.ts';
+import {
+  divRound,
+  mulRatio,
+  ratio,
+  subRatios,
+  type TRatio,
+  type TRounding,
+} from '../util/decimal.ts';
 import type { TPayColumns, TWorkerColumns } from './batch.ts';
 import { gradeColumns, runGradeKernel, type TGradeKernel } from './grade-kernel.ts';
 
@@ -16,6 +24,9 @@ import { gradeColumns, runGradeKernel, type TGradeKernel } from './grade-kernel.
 // education, post or grade, floors by district, protection of previous pay, pension offsets.
 
 const NT1 = POST_TITLES.length + 1;
+
+/** "Not given" in a day column (`hiredDay`, `leftDay` of the worker columns). */
+export const NO_DAY = -0x80000000;
 
 type TPerfK =
   | {
@@ -53,6 +64,13 @@ export type TPayKernel = {
   retiree: Uint8Array;
   pkError: Uint8Array;
   prog: TPayProgram;
+  /** The month of the batch's date, as day numbers, and the pro-rating rule (pay-proration). */
+  firstDay: number;
+  lastDay: number;
+  monthDays: number;
+  join: 'full-month' | 'by-days' | 'none';
+  leave: 'by-days' | 'full-month';
+  prorationRounding: TRounding;
 };
 
 const postRef = (prog: TPayProgram, cat: number, title: number): TPostRef => ({
@@ -62,7 +80,11 @@ const postRef = (prog: TPayProgram, cat: number, title: number): TPostRef => ({
 });
 
 /** Compiles the pay stage on top of the grade kernel. */
-export const compilePayKernel = (prog: TPayProgram, grade: TGradeKernel): TPayKernel => {
+export const compilePayKernel = (
+  prog: TPayProgram,
+  grade: TGradeKernel,
+  date: string,
+): TPayKernel => {
   const nPk = grade.nCat * NT1;
   const perf: TPerfK[] = prog.performance.map((p) => {
     switch (p.kind) {
@@ -164,11 +186,37 @@ export const compilePayKernel = (prog: TPayProgram, grade: TGradeKernel): TPayKe
     retiree,
     pkError,
     prog,
+    firstDay: dayNumber(monthStart(date)),
+    lastDay: dayNumber(monthEnd(date)),
+    monthDays: dayNumber(monthEnd(date)) - dayNumber(monthStart(date)) + 1,
+    join: prog.proration?.join ?? 'full-month',
+    leave: prog.proration?.leave ?? 'full-month',
+    prorationRounding: prog.proration?.rounding ?? 'half-up',
   };
 };
 
-const payColumns = (n: number, decimals: number): TPayColumns => ({
+/**
+ * Days of the month paid, as the trace evaluator counts them (evaluatePay): joining after the
+ * first day by the rule's `join`, leaving before the last day by its `leave`, both days included;
+ * nothing when hired after the month or gone before it.
+ */
+const paidDaysOf = (k: TPayKernel, hired: number, left: number): number => {
+  let from = k.firstDay;
+  let to = k.lastDay;
+  if (hired !== NO_DAY && hired > k.firstDay && hired <= k.lastDay) {
+    if (k.join === 'by-days') from = hired;
+    else if (k.join === 'none') return 0;
+  }
+  if (left !== NO_DAY && left >= k.firstDay && left < k.lastDay && k.leave === 'by-days') to = left;
+  if ((hired !== NO_DAY && hired > k.lastDay) || (left !== NO_DAY && left < k.firstDay)) return 0;
+  return to < from ? 0 : to - from + 1;
+};
+
+const payColumns = (n: number, decimals: number, monthDays: number): TPayColumns => ({
   ...gradeColumns(n, decimals),
+  paidDays: new Uint8Array(n),
+  monthDays,
+  payableFen: new Int32Array(n),
   performanceFen: new Int32Array(n),
   performancePeriod: new Uint8Array(n),
   monthlyAllowancesFen: new Int32Array(n),
@@ -186,7 +234,7 @@ export const runPayKernel = (
   rowPath: (i: number) => TPayValue | undefined,
 ): TPayColumns => {
   const n = cols.length;
-  const out = payColumns(n, k.grade.decimals);
+  const out = payColumns(n, k.grade.decimals, k.monthDays);
   const rowDone = new Uint8Array(n);
   runGradeKernel(
     k.grade,
@@ -310,6 +358,14 @@ export const runPayKernel = (
     out.protectedFen[i] = kept;
     out.pensionOffsetFen[i] = pension;
     out.monthlyTotalFen[i] = monthly;
+    const days = paidDaysOf(
+      k,
+      cols.hiredDay === undefined ? NO_DAY : (cols.hiredDay[i] as number),
+      cols.leftDay === undefined ? NO_DAY : (cols.leftDay[i] as number),
+    );
+    out.paidDays[i] = days;
+    out.payableFen[i] =
+      days === k.monthDays ? monthly : divRound(monthly * days, k.monthDays, k.prorationRounding);
   }
   return out;
 };
@@ -368,4 +424,6 @@ const writeRow = (out: TPayColumns, i: number, v: TPayValue): void => {
   out.protectedFen[i] = v.protectedFen;
   out.pensionOffsetFen[i] = v.pensionOffsetFen;
   out.monthlyTotalFen[i] = v.monthlyTotalFen;
+  out.paidDays[i] = v.paidDays;
+  out.payableFen[i] = v.payableFen;
 };

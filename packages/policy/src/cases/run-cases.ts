@@ -144,6 +144,9 @@ export const batchDisagreements = (
       cmp('protectedFen', p.protectedFen, o.protectedFen[0]);
       cmp('pensionOffsetFen', p.pensionOffsetFen, o.pensionOffsetFen[0]);
       cmp('monthlyTotalFen', p.monthlyTotalFen, o.monthlyTotalFen[0]);
+      cmp('paidDays', p.paidDays, o.paidDays[0]);
+      cmp('monthDays', p.monthDays, o.monthDays);
+      cmp('payableFen', p.payableFen, o.payableFen[0]);
     }
     return diffs;
   }

@@ -15,8 +15,10 @@ import {
 } from './pay-inputs.ts';
 
 // A month's pay for many workers: the pack's batch kernel for every full month (no traces),
-// the trace evaluator for the few rows the kernel does not cover (joining or leaving in the
-// month: pro-rating; rows the kernel cannot evaluate: its error message). The figures are the
+// the trace evaluator for the few rows joining or leaving in the month (evaluated on the day of
+// joining, under the pack version of that day; both implementations pro-rate by the pack's
+// pay-proration rule and agree to the fen, see policy batch/parity.test.ts) and for rows the
+// kernel cannot evaluate (its error message). The figures are the
 // pack's; this file only moves them between the registry's rows and the pay lines.
 
 /** One computed line, in the columns of `pay_line`. */
@@ -261,7 +263,6 @@ export const computeMonthLines = (
       continue;
     }
     const out = pack.batch.pay(cols);
-    const days = daysOf(month);
     batchRows.forEach((i, k) => {
       const w = workers[i] as TPayWorkerRow;
       const input = batchInputs[k] as TWorkerInput;
@@ -298,9 +299,9 @@ export const computeMonthLines = (
         oneOffFen: w.oneOffFen,
         annualFen: out.annualLumpSumFen[k] as number,
         monthlyFen: monthly,
-        paidDays: days,
-        monthDays: days,
-        payableFen: monthly + w.oneOffFen,
+        paidDays: out.paidDays[k] as number,
+        monthDays: out.monthDays,
+        payableFen: (out.payableFen[k] as number) + w.oneOffFen,
         input,
       };
     });
