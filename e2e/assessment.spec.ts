@@ -1,6 +1,9 @@
 import { expect, type Page, test } from '@playwright/test';
 import { adminCredentials, chooseOrg, loginAs } from './helpers.ts';
 
+// A long flow through several pages; the shared test machine can be slow.
+test.describe.configure({ timeout: 240_000 });
+
 const STREET = ['全国', '宁夏回族自治区', '银川市', '兴庆区', '解放西街街道'];
 
 /** Opens the cycle of a year for the street, creating it with the pack's dimensions. */
@@ -44,7 +47,8 @@ test('[ASSESS] two 不合格 years lead to an exit proposal citing the clause', 
   await page.getByRole('button', { name: '生成处理建议' }).click();
   const proposals = page.getByTestId('proposal-table');
   const exit = proposals.locator('tr', { hasText: name }).filter({ hasText: '退出' });
-  await expect(exit).toContainText('已连续2年');
+  // Demo history may hold an earlier 不合格 of the same person: at least the two recorded here.
+  await expect(exit).toContainText(/已连续[2-9]年（至2025年度）考核为不合格/);
   await expect(exit).toContainText('004 职业化 (十四)');
   await expect(exit).toContainText('待审批');
 

@@ -8,6 +8,9 @@ import {
   loginAs,
 } from './helpers.ts';
 
+// A long flow through several pages; the shared test machine can be slow.
+test.describe.configure({ timeout: 240_000 });
+
 const iso = (offsetDays: number) => {
   const d = new Date(Date.now() + 8 * 3_600_000 + offsetDays * 86_400_000);
   return d.toISOString().slice(0, 10);

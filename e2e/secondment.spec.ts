@@ -1,6 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { adminCredentials, chooseOrg, fillDate, loginAs } from './helpers.ts';
 
+// A long flow through several pages; the shared test machine can be slow.
+test.describe.configure({ timeout: 240_000 });
+
 const iso = (offsetDays: number) =>
   new Date(Date.now() + 8 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
 

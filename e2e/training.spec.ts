@@ -1,6 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { adminCredentials, chooseOption, chooseOrg, fillDate, loginAs } from './helpers.ts';
 
+// A long flow through several pages; the shared test machine can be slow.
+test.describe.configure({ timeout: 240_000 });
+
 const COMMUNITY = ['全国', '宁夏回族自治区', '银川市', '兴庆区', '富宁街街道', '社区'];
 
 test('[TRAIN] training compliance turns green when the days are recorded', async ({ page }) => {
