@@ -79,5 +79,23 @@ test('[HONOUR] long-service awards and the exit situations load with their claus
 
   await page.getByRole('menuitem', { name: /^logout 退出$/ }).click();
   await chooseOrg(page, '单位', [...YINCHUAN, '兴庆区']);
-  await expect(page.getByText('004 职业化 (十四)').first()).toBeVisible();
+  // 银川 (十四): the nine situations, each case with its evidence and clause.
+  await expect(page.getByText(/004 职业化 .*\(十四\)/).first()).toBeVisible();
+  const caseRow = page.locator('tr', { has: page.getByRole('button', { name: '提出退出建议' }) });
+  const name = ((await caseRow.first().locator('td').first().textContent()) ?? '').replace(
+    /（.*$/,
+    '',
+  );
+  await caseRow.first().getByRole('button', { name: '提出退出建议' }).click();
+  await page
+    .locator('.ant-modal:visible')
+    .getByRole('button', { name: /提\s*交/ })
+    .click();
+  await expect(page.getByText('退出建议已提出，待审批')).toBeVisible();
+  await page.getByRole('tab', { name: /退出建议/ }).click();
+  const proposal = page.getByTestId('proposal-table').locator('tr', { hasText: name });
+  await expect(proposal).toContainText('待审批');
+  await proposal.getByRole('button', { name: /批\s*准/ }).click();
+  await expect(page.getByText('已批准并办理')).toBeVisible();
+  await expect(proposal).toContainText('已批准');
 });
