@@ -1,10 +1,22 @@
-// Crash safety: start the real server, start a commit of a large worker import, kill the server
-// with SIGKILL at a random moment, restart it on the same data, and check that nothing is
-// half-applied: the database opens, the worker count is the count before or before + N (never in
-// between), the import batch says what happened, and the audit chain verifies. 20 trials by
-// default, on PGlite and on PostgreSQL.
+// Crash safety: start the real server, start a long write, kill the server with SIGKILL at a
+// random moment, restart it on the same data, and check that nothing is half-applied. Two
+// scenarios, 20 trials each by default, on PGlite and on PostgreSQL:
 //
-//   node --import tsx bench/crash/run.ts [--pglite] [--pg] [--trials 20] [--rows 100000]
+// - import: the commit of a worker import of N rows. The worker count is the count before or
+//   before + N (never in between), the batch says what happened, the audit chain verifies, and an
+//   interrupted batch commits again whole.
+// - pay: the pay recomputation job of a month (`POST /api/pay/runs/compute`, the job behind the
+//   薪酬 page; `shegong recompute` runs the same `computePayRuns`) over a county of the load
+//   bench's 100,000-worker city (a copy of .tmp/bench-load-<kind> / database bench_load, so run
+//   bench/load first). After the kill, the database is read directly (PGlite: opened by this
+//   process, which replays the WAL; PostgreSQL: a connection): every street sheet of the month is
+//   at the version it had before or one more (never between), its lines are exactly the lines of
+//   a clean computation (same digest), its totals equal its lines, and one audit row was written
+//   per recomputed sheet. Then the server restarts: the job must say 'interrupted', the audit
+//   chain must verify, and a rerun must complete every sheet.
+//
+//   node --import tsx bench/crash/run.ts [--pglite] [--pg] [--scenario import|pay|both]
+//     [--trials 20] [--rows 100000] [--pay-org 640104] [--month 2026-07]
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,17 +37,25 @@ const kinds = (['pglite', 'pg'] as const).filter(
   (k) => args.includes(`--${k}`) || !args.some((a) => a === '--pglite' || a === '--pg'),
 );
 const pgBase = process.env.PG_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
+const scenario = flag('--scenario', 'both');
+const payOrg = flag('--pay-org', '640104');
+const payMonth = flag('--month', '2026-07');
 
 type TServer = { child: ChildProcess; url: string };
 
-const start = async (kind: 'pglite' | 'pg', dataDir: string, port: number): Promise<TServer> => {
+const start = async (
+  kind: 'pglite' | 'pg',
+  dataDir: string,
+  port: number,
+  database = 'bench_crash',
+): Promise<TServer> => {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     PORT: String(port),
     DATA_DIR: dataDir,
     DEMO_WORKERS: '500',
     LOG_LEVEL: 'warn',
-    DATABASE_URL: kind === 'pg' ? `${pgBase}/shegong_crash` : '',
+    DATABASE_URL: kind === 'pg' ? `${pgBase}/${database}` : '',
   };
   const url = `http://127.0.0.1:${port}`;
   if (
@@ -162,17 +182,17 @@ const roster = async (trial: number, n: number, communities: string[]) => {
   return Buffer.concat(chunks);
 };
 
-const run = async (kind: 'pglite' | 'pg') => {
-  const dataDir = path.join(root, `.tmp/crash-${kind}`);
+const runImport = async (kind: 'pglite' | 'pg') => {
+  const dataDir = path.join(root, `.tmp/bench-crash-${kind}`);
   fs.rmSync(dataDir, { recursive: true, force: true });
   if (kind === 'pg') {
     const admin = new pg.Client({ connectionString: `${pgBase}/postgres` });
     await admin.connect();
-    await admin.query('drop database if exists shegong_crash with (force)');
-    await admin.query('create database shegong_crash');
+    await admin.query('drop database if exists bench_crash with (force)');
+    await admin.query('create database bench_crash');
     await admin.end();
   }
-  const port = kind === 'pg' ? 3422 : 3421;
+  const port = kind === 'pg' ? 3322 : 3321;
   let server = await start(kind, dataDir, port);
   let s = await login(server.url, dataDir);
   const county = (await call(s, 'GET', '/api/orgs/640104001000/children')).items as Array<{
@@ -248,10 +268,200 @@ const run = async (kind: 'pglite' | 'pg') => {
     console.log(results.at(-1));
   }
   await kill(server, 'SIGTERM');
-  console.log(`${kind}: ${trials - failures}/${trials} trials consistent`);
+  console.log(`${kind} import: ${trials - failures}/${trials} trials consistent`);
+  return failures;
+};
+
+type TSheet = {
+  street: string;
+  version: number;
+  workerCount: number;
+  totalFen: number;
+  openCount: number;
+  lines: number;
+  linesFen: number;
+  linesOpen: number;
+  duplicates: number;
+  digest: string | null;
+};
+
+/** The month's sheets under the node, read from the database itself. */
+const SHEETS_SQL = `
+  select r.street_code as street, r.version, r.worker_count as "workerCount",
+    r.total_fen::bigint as "totalFen", r.open_count as "openCount",
+    (select count(*) from pay_line l where l.run_id = r.id and l.kind = 'regular')::int as lines,
+    (select coalesce(sum(l.payable_fen), 0) from pay_line l where l.run_id = r.id)::bigint as "linesFen",
+    (select count(*) from pay_line l where l.run_id = r.id and l.kind = 'regular' and l.status = 'open')::int as "linesOpen",
+    (select count(*) - count(distinct (l.worker_id, l.kind, l.for_month)) from pay_line l where l.run_id = r.id)::int as duplicates,
+    (select md5(string_agg(l.worker_id::text || '|' || l.kind || '|' || l.for_month || '|' ||
+        coalesce(l.payable_fen::text, '-') || '|' || l.status || '|' || coalesce(l.grade::text, '-'),
+        ',' order by l.worker_id, l.kind, l.for_month))
+       from pay_line l where l.run_id = r.id) as digest
+  from pay_run r
+  where r.month = $1 and r.org_path like $2
+  order by r.street_code`;
+const AUDIT_SQL = `select count(*)::int as n from audit_log where action = 'pay-compute'`;
+
+/** Reads the sheets and the pay-compute audit count; PGlite: the server must not be running. */
+const readPay = async (
+  kind: 'pglite' | 'pg',
+  dataDir: string,
+  database: string,
+  orgPath: string,
+) => {
+  const t0 = performance.now();
+  if (kind === 'pg') {
+    const client = new pg.Client({ connectionString: `${pgBase}/${database}` });
+    await client.connect();
+    try {
+      const sheets = (await client.query(SHEETS_SQL, [payMonth, `${orgPath}%`])).rows as TSheet[];
+      const audit = (await client.query(AUDIT_SQL)).rows[0].n as number;
+      return { sheets: sheets.map(numeric), audit, openMs: 0 };
+    } finally {
+      await client.end();
+    }
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata') });
+  const openMs = performance.now() - t0;
+  try {
+    const sheets = (await db.query<TSheet>(SHEETS_SQL, [payMonth, `${orgPath}%`])).rows;
+    const audit = (await db.query<{ n: number }>(AUDIT_SQL)).rows[0]!.n;
+    return { sheets: sheets.map(numeric), audit, openMs };
+  } finally {
+    await db.close();
+  }
+};
+const numeric = (r: TSheet): TSheet => ({
+  ...r,
+  totalFen: Number(r.totalFen),
+  linesFen: Number(r.linesFen),
+  version: Number(r.version),
+});
+
+const runPay = async (kind: 'pglite' | 'pg') => {
+  const dataDir = path.join(root, `.tmp/bench-crash-pay-${kind}`);
+  const database = 'bench_crash_pay';
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const source = path.join(root, `.tmp/bench-load-${kind}`);
+  if (!fs.existsSync(path.join(source, 'initial-admin.txt')))
+    throw new Error(
+      `${source} 不存在：请先运行 bench/load/run.ts --${kind} 准备 10 万名工作者的数据`,
+    );
+  // The load bench's data: PGlite's directory copied (the server there is stopped, so it is
+  // clean), PostgreSQL's database cloned as a template.
+  fs.cpSync(source, dataDir, { recursive: true });
+  fs.rmSync(path.join(dataDir, 'shegong.lock'), { force: true });
+  if (kind === 'pg') {
+    const admin = new pg.Client({ connectionString: `${pgBase}/postgres` });
+    await admin.connect();
+    await admin.query(`drop database if exists ${database} with (force)`);
+    await admin.query(`create database ${database} template bench_load`);
+    await admin.end();
+  }
+  const port = kind === 'pg' ? 3324 : 3323;
+  let server = await start(kind, dataDir, port, database);
+  let s = await login(server.url, dataDir);
+  const node = await call(s, 'GET', `/api/orgs/${payOrg}`);
+  const orgPath = node.path as string;
+  const compute = async () => {
+    const t0 = performance.now();
+    const { jobId } = await call(
+      s,
+      'POST',
+      '/api/pay/runs/compute',
+      JSON.stringify({ org: payOrg, month: payMonth }),
+    );
+    return { jobId: jobId as string, t0 };
+  };
+  // Calibration: a whole computation, then the reference state read from the database.
+  const first = await compute();
+  const firstJob = await waitJob(s, first.jobId);
+  const computeMs = performance.now() - first.t0;
+  if (firstJob.status !== 'succeeded') throw new Error(`计算失败：${JSON.stringify(firstJob)}`);
+  const stopForRead = async () => {
+    if (kind === 'pglite') await kill(server, 'SIGTERM');
+  };
+  const restart = async () => {
+    if (kind === 'pglite' || server.child.exitCode !== null) {
+      server = await start(kind, dataDir, port, database);
+      s = await login(server.url, dataDir);
+    }
+  };
+  await stopForRead();
+  const reference = await readPay(kind, dataDir, database, orgPath);
+  await restart();
+  const refDigest = new Map(reference.sheets.map((x) => [x.street, x.digest]));
+  const workers = reference.sheets.reduce((n, x) => n + x.workerCount, 0);
+  console.log(
+    `${kind} pay: calibration — ${node.name} ${payMonth}, ${reference.sheets.length} street sheets, ${workers} workers computed in ${(computeMs / 1000).toFixed(1)} s (${firstJob.status})`,
+  );
+  let versions = new Map(reference.sheets.map((x) => [x.street, x.version]));
+  let audit = reference.audit;
+  let failures = 0;
+  for (let trial = 1; trial <= trials; trial++) {
+    const problems: string[] = [];
+    const job = await compute();
+    const delay = Math.round((0.02 + Math.random() * 0.96) * computeMs);
+    await new Promise((r) => setTimeout(r, Math.max(0, delay - (performance.now() - job.t0))));
+    await kill(server, 'SIGKILL');
+    const after = await readPay(kind, dataDir, database, orgPath);
+    let recomputed = 0;
+    for (const sheet of after.sheets) {
+      const before = versions.get(sheet.street);
+      if (sheet.version === (before ?? 0) + 1) recomputed++;
+      else if (sheet.version !== before)
+        problems.push(`${sheet.street} version ${before} → ${sheet.version}`);
+      if (sheet.lines !== sheet.workerCount || sheet.linesFen !== sheet.totalFen)
+        problems.push(
+          `${sheet.street} totals ${sheet.workerCount}/${sheet.totalFen} ≠ lines ${sheet.lines}/${sheet.linesFen}`,
+        );
+      if (sheet.linesOpen !== sheet.openCount) problems.push(`${sheet.street} open count`);
+      if (sheet.duplicates) problems.push(`${sheet.street} ${sheet.duplicates} duplicate lines`);
+      if (sheet.digest !== refDigest.get(sheet.street))
+        problems.push(`${sheet.street} lines differ from a clean computation`);
+    }
+    if (after.sheets.length !== reference.sheets.length)
+      problems.push(`${after.sheets.length} sheets, expected ${reference.sheets.length}`);
+    if (after.audit - audit !== recomputed)
+      problems.push(`${after.audit - audit} pay-compute audit rows for ${recomputed} sheets`);
+    const restartT0 = performance.now();
+    server = await start(kind, dataDir, port, database);
+    const restartMs = performance.now() - restartT0;
+    s = await login(server.url, dataDir);
+    const jobAfter = await call(s, 'GET', `/api/jobs/${job.jobId}`);
+    const chain = (await call(s, 'GET', '/api/audit/verify')) as { ok: boolean; message?: string };
+    if (!chain.ok) problems.push(`audit chain BROKEN: ${chain.message}`);
+    // A job killed after its last transaction may have finished; otherwise it must say so.
+    const allDone = recomputed === after.sheets.length;
+    if (jobAfter.status !== 'interrupted' && !(allDone && jobAfter.status === 'succeeded'))
+      problems.push(`job status ${jobAfter.status}`);
+    // The rerun completes every sheet.
+    const rerun = await compute();
+    const rerunJob = await waitJob(s, rerun.jobId);
+    const list = await call(s, 'GET', `/api/pay/runs?org=${payOrg}&month=${payMonth}`);
+    const streets = list.streets as Array<{ streetCode: string; run: { version: number } | null }>;
+    const afterVersions = new Map(after.sheets.map((x) => [x.street, x.version]));
+    for (const st of streets) {
+      if (st.run?.version !== (afterVersions.get(st.streetCode) ?? 0) + 1)
+        problems.push(`rerun: ${st.streetCode} at version ${st.run?.version}`);
+    }
+    if (rerunJob.status !== 'succeeded') problems.push(`rerun ${rerunJob.status}`);
+    versions = new Map(streets.map((st) => [st.streetCode, st.run?.version ?? 0]));
+    audit = after.audit + streets.length;
+    if (problems.length) failures++;
+    console.log(
+      `trial ${trial}: killed at ${delay} ms → ${recomputed}/${after.sheets.length} sheets recomputed, the rest as before${kind === 'pglite' ? `; reopened (WAL replay) in ${(after.openMs / 1000).toFixed(1)} s` : ''}, restart ${(restartMs / 1000).toFixed(1)} s, job ${jobAfter.status}, audit chain ${chain.ok ? 'ok' : 'BROKEN'}, rerun ${rerunJob.status} — ${problems.length ? `INCONSISTENT: ${problems.slice(0, 5).join('; ')}` : 'consistent'}`,
+    );
+  }
+  await kill(server, 'SIGTERM');
+  console.log(`${kind} pay: ${trials - failures}/${trials} trials consistent`);
   return failures;
 };
 
 let total = 0;
-for (const kind of kinds) total += await run(kind);
+for (const kind of kinds) {
+  if (scenario !== 'pay') total += await runImport(kind);
+  if (scenario !== 'import') total += await runPay(kind);
+}
 process.exit(total === 0 ? 0 : 1);

@@ -34,6 +34,22 @@ export const insertSession = (db: TExecutor, row: typeof session.$inferInsert) =
 export const findSession = async (db: TExecutor, id: string) =>
   (await db.select().from(session).where(eq(session.id, id)).limit(1))[0];
 
+/**
+ * The session with its user and the user's org path in one statement: every authenticated
+ * request resolves its session, and on PGlite (one connection) each statement is a turn in the
+ * queue of all requests.
+ */
+export const findSessionWithUser = async (db: TExecutor, id: string) =>
+  (
+    await db
+      .select({ session, user: appUser, orgPath: org.path })
+      .from(session)
+      .innerJoin(appUser, eq(appUser.id, session.userId))
+      .leftJoin(org, eq(org.code, appUser.orgCode))
+      .where(eq(session.id, id))
+      .limit(1)
+  )[0];
+
 export const touchSession = (db: TExecutor, id: string, at: string) =>
   db.update(session).set({ lastSeenAt: at }).where(eq(session.id, id));
 

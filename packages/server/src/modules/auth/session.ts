@@ -1,13 +1,7 @@
 import type { TActor, TServices } from '../../context.ts';
 import { passwordChangeRequired, sha256Hex } from '../../security/passwords.ts';
 import { buildActor } from './actor.ts';
-import {
-  deleteSession,
-  findOrgPath,
-  findSession,
-  findUserById,
-  touchSession,
-} from './auth.repo.ts';
+import { deleteSession, findSessionWithUser, touchSession } from './auth.repo.ts';
 
 export const SESSION_COOKIE = 'sg_session';
 
@@ -29,8 +23,9 @@ export const resolveSession = async (
 ): Promise<TResolvedSession | undefined> => {
   const { db } = services.database;
   const id = sha256Hex(token);
-  const row = await findSession(db, id);
-  if (!row) return undefined;
+  const found = await findSessionWithUser(db, id);
+  if (!found) return undefined;
+  const { session: row, user, orgPath } = found;
   const now = Date.now();
   const idleLimit = services.config.SESSION_IDLE_MINUTES * 60_000;
   if (
@@ -40,12 +35,10 @@ export const resolveSession = async (
     await deleteSession(db, id);
     return undefined;
   }
-  const user = await findUserById(db, row.userId);
-  if (!user || user.disabled || (user.lockedUntil && new Date(user.lockedUntil).getTime() > now)) {
+  if (user.disabled || (user.lockedUntil && new Date(user.lockedUntil).getTime() > now)) {
     await deleteSession(db, id);
     return undefined;
   }
-  const orgPath = await findOrgPath(db, user.orgCode);
   if (!orgPath) return undefined;
   // Slide the idle window, at most once a minute to keep reads cheap.
   if (now - new Date(row.lastSeenAt).getTime() > 60_000) {
