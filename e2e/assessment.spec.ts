@@ -48,7 +48,9 @@ test('[ASSESS] two 不合格 years lead to an exit proposal citing the clause', 
   const proposals = page.getByTestId('proposal-table');
   const exit = proposals.locator('tr', { hasText: name }).filter({ hasText: '退出' });
   // Demo history may hold an earlier 不合格 of the same person: at least the two recorded here.
-  await expect(exit).toContainText(/已连续[2-9]年（至2025年度）考核为不合格/);
+  await expect(exit).toContainText(/已连续[2-9]年（至2025年度）考核为不合格/, {
+    timeout: 60_000,
+  });
   await expect(exit).toContainText('004 职业化 (十四)');
   await expect(exit).toContainText('待审批');
 
