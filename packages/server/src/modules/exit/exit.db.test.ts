@@ -1,9 +1,11 @@
+import { todayIso } from '@shegong/shared';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TServices } from '../../context.ts';
 import { archiveItem, auditLog, worker } from '../../db/schema/index.ts';
 import { createClient, seedDemo, seedUser, type TTestClient } from '../../testing/test-app.ts';
 import { createTestServices, testDbKind } from '../../testing/test-db.ts';
+import { addDays } from '../todo/dates.ts';
 import { assess, registerWorker } from '../todo/workflow-fixtures.ts';
 
 // 银川 职业化 (十四): two consecutive years 不合格 is an exit situation. The alert and its clause
@@ -92,6 +94,12 @@ describe(`exit (${testDbKind()})`, () => {
     const todo = await bureau.get('/api/todo/summary?org=640104001000');
     expect(todo.body.proposals).toBeGreaterThanOrEqual(1);
 
+    const seats = async () =>
+      (await street.get('/api/recruitment/vacancies?org=640104001000')).body.items.find(
+        (v: { communityCode: string }) => v.communityCode === '640104001001',
+      ) as { actual: number; vacancies: number };
+    const before = await seats();
+
     const ok = await bureau.post(`/api/proposals/${proposed.body.id}/approve`, { note: '同意' });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     const w = await row();
@@ -112,7 +120,37 @@ describe(`exit (${testDbKind()})`, () => {
         and(eq(auditLog.entity, 'workflow_proposal'), eq(auditLog.entityId, proposed.body.id)),
       );
     expect(audit.map((a) => a.action).sort()).toEqual(['approve', 'propose']);
+    // 人走岗留: one fewer in post, one more seat to recruit for, the quota unchanged.
+    const after = await seats();
+    expect(after.actual).toBe(before.actual - 1);
+    expect(after.vacancies).toBe(before.vacancies + 1);
     // Decided once.
     expect((await bureau.post(`/api/proposals/${proposed.body.id}/approve`, {})).status).toBe(409);
+  });
+  it('shows a grid worker whose grid is below 60% satisfied, and not at 60%', async () => {
+    // 银川 职业化 (十四)(八): 所负责网格居民满意率达不到60%.
+    const grids = await street.get('/api/orgs/640104001001/grids');
+    expect(grids.status, JSON.stringify(grids.body)).toBe(200);
+    const grid = grids.body.items[0].code as string;
+    const gridWorker = await registerWorker(street, {
+      name: '网格乙',
+      communityCode: '640104001001',
+      gridCode: grid,
+      certificateLevel: '助理社会工作师',
+      certificateDate: '2019-06-01',
+    });
+    const caseOf = async () =>
+      (await street.get('/api/exit/cases?org=640104001001')).body.items.find(
+        (i: { workerId: string; situation: string }) =>
+          i.workerId === gridWorker && i.situation.includes('满意率'),
+      );
+    const fact = (effectiveFrom: string, gridSatisfaction: number) =>
+      street.post(`/api/orgs/${grid}/facts`, { effectiveFrom, gridSatisfaction });
+    expect((await fact(addDays(todayIso(), -2), 59)).status).toBe(201);
+    const below = await caseOf();
+    expect(below).toMatchObject({ status: '已出现', source: '004 职业化 (十四)' });
+    expect(below.evidence[0].message).toContain('居民满意率59%，低于60%');
+    expect((await fact(addDays(todayIso(), -1), 60)).status).toBe(201);
+    expect(await caseOf()).toBeUndefined();
   });
 });
