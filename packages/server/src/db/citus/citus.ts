@@ -26,7 +26,8 @@ export const COORDINATOR_TABLES_WITH_COUNTY: Record<string, string> = {
   // Workflow process records (招聘, 考核, 培训, 借调, 准入清单, 处理建议). Their outcomes live in
   // archive_item, which is distributed; these are read by id or per org path and joined with
   // worker by worker_id, so they stay here until their keys and joins carry county_code.
-  recruitment_campaign: 'a few campaigns per county a year; county_code is null for a street-less campaign',
+  recruitment_campaign:
+    'a few campaigns per county a year; county_code is null for a street-less campaign',
   recruitment_post: 'the posts of a campaign (a handful each), read per campaign',
   recruitment_application:
     'applicants of a campaign (hundreds), read per campaign; unique per campaign and 身份证号 hash',
