@@ -30,6 +30,8 @@ const pgBase = process.env.PG_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const pgDb = process.env.BENCH_LOAD_DB ?? 'bench_load';
 const baselineSeconds = Number(flag('--baseline-seconds', '15'));
 const profile = args.includes('--profile');
+const perOp = Number(flag('--per-op', '15'));
+const only = args.includes('--only') ? flag('--only', '').split(',') : undefined;
 
 type TServer = { child: ChildProcess; url: string; dataDir: string };
 
@@ -130,7 +132,8 @@ const summary = (r: TRun, secs: number) => ({
   p50: r.latency.p50,
   p99: r.latency.p99,
   max: r.latency.max,
-  errors: r.errors + r.timeouts + r.non2xx,
+  // autocannon counts timeouts among its errors.
+  errors: r.errors + r.non2xx,
   non2xx: r.non2xx,
   timeouts: r.timeouts,
 });
@@ -237,7 +240,30 @@ const run = async (kind: 'pglite' | 'pg') => {
         }),
       ],
     ];
+    // --only <name,…>: the mix restricted to some kinds of request (to find a slow one).
+    if (only)
+      ops.splice(0, ops.length, ...ops.filter(([, name]) => only.some((o) => name.startsWith(o))));
     console.log(`  mix: ${ops.map(([w, name]) => `${name} ${w}`).join(', ')}`);
+    // Each kind of request alone, one at a time (no concurrency): what a request costs.
+    const alone: string[] = [];
+    for (const [, name, op] of perOp > 0 ? ops : []) {
+      const times: number[] = [];
+      for (let i = 0; i < perOp; i++) {
+        const r = op({ headers });
+        const t0 = performance.now();
+        const res = await fetch(`${server.url}${r.path}`, {
+          method: r.method,
+          headers: r.headers,
+          body: r.body,
+        });
+        await res.arrayBuffer();
+        times.push(performance.now() - t0);
+        if (!res.ok) throw new Error(`${name}: ${res.status}`);
+      }
+      times.sort((a, b) => a - b);
+      alone.push(`${name} ${times[Math.floor(times.length / 2)]!.toFixed(1)}`);
+    }
+    if (perOp > 0) console.log(`  alone, median ms of ${perOp}: ${alone.join(', ')}`);
     const totalWeight = ops.reduce((s, [w]) => s + w, 0);
     // Baseline in the same run, first: the same connections on /api/health (session middleware
     // and one `select 1`), so the figures can be read against what this machine gives now.
