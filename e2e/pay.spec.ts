@@ -1,9 +1,48 @@
-import { expect, test } from '@playwright/test';
-import { adminCredentials, loginAs } from './helpers.ts';
+import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
+import { adminCredentials, fillDate, idNumber, loginAs } from './helpers.ts';
 
-test('[PAY] compute a street month, open a 为什么, review and lock the 工资发放表', async ({
+const NEW_PASSWORD = 'Pay-Locker-Pass9';
+
+/** A new account with its own password (the temporary one replaced through the API). */
+const newAccount = async (
+  request: APIRequestContext,
+  role: string,
+  orgCode: string,
+): Promise<{ username: string; password: string }> => {
+  const admin = adminCredentials();
+  const login = await request.post('/api/auth/login', { data: admin });
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const username = `e2e-lock-${Date.now() % 1_000_000}`;
+  const created = await request.post('/api/users', {
+    data: { username, displayName: '市民政局经办人', role, orgCode },
+    headers: { 'X-CSRF-Token': csrfToken },
+  });
+  expect(created.status()).toBe(201);
+  const { temporaryPassword } = (await created.json()) as { temporaryPassword: string };
+  const own = await request.post('/api/auth/login', {
+    data: { username, password: temporaryPassword },
+  });
+  const changed = await request.post('/api/auth/password', {
+    data: { oldPassword: temporaryPassword, newPassword: NEW_PASSWORD },
+    headers: { 'X-CSRF-Token': ((await own.json()) as { csrfToken: string }).csrfToken },
+  });
+  expect(changed.status()).toBe(200);
+  return { username, password: NEW_PASSWORD };
+};
+
+const logout = async (page: Page) => {
+  await page.getByTestId('user-menu').hover();
+  await page.getByText('退出登录').click();
+  await expect(page).toHaveURL(/\/login$/);
+};
+
+test('[PAY] compute a street month, open a 为什么, review, and lock by another person', async ({
   page,
+  request,
 }) => {
+  // A whole street computed, then two people's sessions: more than the default minute when the
+  // machine is shared.
+  test.setTimeout(180_000);
   const { username, password } = adminCredentials();
   await loginAs(page, username, password);
   await page.getByRole('menuitem', { name: '薪酬' }).click();
@@ -17,6 +56,7 @@ test('[PAY] compute a street month, open a 为什么, review and lock the 工资
   await expect(streets).toContainText('草稿', { timeout: 60_000 });
   await streets.getByRole('link', { name: '凤凰北街街道' }).click();
   await expect(page.getByTestId('pay-run-status')).toHaveText('草稿');
+  const sheetUrl = page.url();
 
   // 为什么 of the first line: the 四岗十八级 table and its clauses (004 附件, 职业化 (十七)).
   const lines = page.getByTestId('pay-lines');
@@ -31,13 +71,74 @@ test('[PAY] compute a street month, open a 为什么, review and lock the 工资
   await expect(drawer).toContainText('岗位类别');
   await page.keyboard.press('Escape');
 
-  // Review, then lock: a locked sheet says so and offers no more changes.
+  // Review. The reviewer may not also lock the sheet (separation of duties).
   await page.getByRole('button', { name: '审核' }).click();
   await page.locator('.ant-popconfirm').getByRole('button', { name: '审 核' }).click();
   await expect(page.getByTestId('pay-run-status')).toHaveText('已审核');
   await page.getByRole('button', { name: '锁定' }).click();
   await page.locator('.ant-popconfirm').getByRole('button', { name: '锁 定' }).click();
+  await expect(page.getByText('审核人不能锁定自己审核的工资表')).toBeVisible();
+  await expect(page.getByTestId('pay-run-status')).toHaveText('已审核');
+
+  // Another person of the city bureau locks it: a locked sheet says so and offers no changes.
+  const locker = await newAccount(request, 'civil-affairs-admin', '640100');
+  await logout(page);
+  await loginAs(page, locker.username, locker.password);
+  await page.goto(sheetUrl);
+  await expect(page.getByTestId('pay-run-status')).toHaveText('已审核', { timeout: 30_000 });
+  await page.getByRole('button', { name: '锁定' }).click();
+  await page.locator('.ant-popconfirm').getByRole('button', { name: '锁 定' }).click();
   await expect(page.getByTestId('pay-run-status')).toHaveText('已锁定');
   await expect(page.getByText('本表已锁定，不再变动')).toBeVisible();
   await expect(page.getByRole('button', { name: '审核' })).toHaveCount(0);
+});
+
+test("[PAY] a worker's 薪酬 tab: each figure with its 为什么 and clause", async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  // A 网格员 (套改表 “其他人员”) since 2021-03-01, 本科, 助理社会工作师 (2022).
+  const admin = adminCredentials();
+  const login = await request.post('/api/auth/login', { data: admin });
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const created = await request.post('/api/workers', {
+    data: {
+      name: '薪酬测试',
+      idNumber: idNumber('64010419850615123'),
+      communityCode: '640104001001',
+      postTitle: '网格员',
+      serviceStartedOn: '2021-03-01',
+      hiredOn: '2021-03-01',
+      educationLevel: '本科',
+      certificateLevel: '助理社会工作师',
+      certificateDate: '2022-01-01',
+    },
+    headers: { 'X-CSRF-Token': csrfToken },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+
+  await loginAs(page, admin.username, admin.password);
+  await page.goto(`/workers/${id}`);
+  await expect(page.getByTestId('worker-name')).toHaveText('薪酬测试');
+  await page.getByRole('tab', { name: '薪酬' }).click();
+  await fillDate(page, '月份', '2026-07');
+  // 004 附件: 其他人员 5年 → 2级, 本科 +1, 助理社会工作师 +1 = 4级, 系数1.30, 2000 × 1.30 = 2600元.
+  const figures = page.getByTestId('worker-pay-figures');
+  const row = (label: string) => figures.locator('tr', { hasText: label });
+  await expect(row('岗位等级')).toContainText('4级');
+  await expect(row('等级系数')).toContainText('1.30');
+  await expect(row('基本薪酬')).toContainText('2,600.00元/月');
+  await expect(row('本月应发')).toContainText('2,600.00元（在岗31/31天）');
+
+  await row('基本薪酬').getByRole('button', { name: '基本薪酬的计算依据' }).click();
+  const drawer = page.getByTestId('worker-pay-explain');
+  await expect(drawer.getByTestId('trace').first()).toBeVisible();
+  await expect(drawer).toContainText('基本工资 = 2000元 × 1.30 = 2600元/月');
+  await expect(drawer).toContainText('004 职业化 (十六)、附件');
+  await page.keyboard.press('Escape');
+
+  await row('岗位等级').getByRole('button', { name: '岗位等级的计算依据' }).click();
+  await expect(drawer).toContainText('004 职业化 (十七)');
 });

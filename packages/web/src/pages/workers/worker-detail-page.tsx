@@ -41,6 +41,7 @@ import { useAuth } from '../../auth.tsx';
 import { DateInput } from '../../components/date-input.tsx';
 import { cleanValues, WorkerFormFields } from './worker-form.tsx';
 import { STATUS_COLORS } from './worker-list-page.tsx';
+import { WorkerPayTab } from './worker-pay-tab.tsx';
 
 type TDetail = { worker: TWorkerView; archive: TArchiveItemView[] };
 
@@ -224,12 +225,12 @@ export const WorkerDetailPage = () => {
           </Card>
         </Col>
         <Col xs={24} lg={12}>
-          <Card title="变更历史" size="small">
+          <Card size="small">
             <Tabs
               items={[
                 {
                   key: 'history',
-                  label: '审计记录',
+                  label: '变更历史',
                   children: (
                     <Table<THistoryEntry>
                       data-testid="history-table"
@@ -272,6 +273,9 @@ export const WorkerDetailPage = () => {
                     />
                   ),
                 },
+                ...(can('pay:read')
+                  ? [{ key: 'pay', label: '薪酬', children: <WorkerPayTab workerId={w.id} /> }]
+                  : []),
               ]}
             />
           </Card>
