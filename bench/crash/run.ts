@@ -78,6 +78,13 @@ const start = async (
   child.stderr!.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
+  // A server that dies on its own (not killed here) says why.
+  child.once('exit', (code, signal) => {
+    if (signal !== 'SIGKILL' && signal !== 'SIGTERM' && code !== 0)
+      console.log(
+        `  [server ${port} exited: code ${code}, signal ${signal}] ${stderr.slice(-1500)}`,
+      );
+  });
   for (let i = 0; i < 2400; i++) {
     if (child.exitCode !== null)
       throw new Error(`服务未能启动（退出码 ${child.exitCode}）：${stderr.slice(-500)}`);

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { AppError } from '@shegong/shared';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { TCtx } from '../context.ts';
 import type { TExecutor } from '../db/client.ts';
 import { job } from '../db/schema/index.ts';
@@ -108,9 +108,26 @@ export const startJob = async <T>(
       return undefined;
     } finally {
       clearInterval(heartbeat);
+      await checkpointEmbedded(ctx);
     }
   })();
   return { id, finished };
+};
+
+/**
+ * PGlite runs without a checkpointer process: a checkpoint happens only when max_wal_size (1 GB)
+ * of WAL has been written or at a clean close, so a process killed after a few large jobs (an
+ * import, a pay recomputation) replays all of their WAL at the next start — measured in
+ * minutes on a busy machine (docs/reliability.md). A checkpoint after each job bounds the replay
+ * to the job that was running.
+ */
+const checkpointEmbedded = async (ctx: TCtx) => {
+  if (ctx.services.database.kind !== 'pglite') return;
+  try {
+    await ctx.services.database.db.execute(sql`checkpoint`);
+  } catch (error) {
+    ctx.log.warn({ err: error }, 'checkpoint after job failed');
+  }
 };
 
 const isAlive = (pid: number) => {
