@@ -41,7 +41,11 @@ export const digestHex = (suite: TCryptoSuite, ...parts: (string | Buffer)[]): s
 };
 
 /** Keyed MAC (HMAC-SHA-256 or HMAC-SM3). */
-export const macBytes = (suite: TCryptoSuite, key: Buffer, ...parts: (string | Buffer)[]) => {
+export const macBytes = (
+  suite: TCryptoSuite,
+  key: Buffer | crypto.KeyObject,
+  ...parts: (string | Buffer)[]
+) => {
   const h = crypto.createHmac(HASH[suite], key);
   for (const part of parts) h.update(part);
   return h.digest();

@@ -564,7 +564,7 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
       places = await loadPlaces(db, ctx.actor.scope);
     },
 
-    add: async (record, layout) => {
+    add: (record, layout) => {
       const v = record.values;
       const issues = [...record.issues];
       const place = places.resolveCommunity(v, layout, record);
@@ -625,7 +625,7 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
         community: place.community,
         fields: sheetFields.get(record.sheet) ?? new Set(),
       });
-      if (chunk.length >= CHUNK) await submit();
+      if (chunk.length >= CHUNK) return submit().then(() => issues);
       return issues;
     },
 

@@ -16,8 +16,9 @@ export type TKindImporter = {
   /** Loads what row checks need (the org tree of the scope, …); `reason` goes on audit rows. */
   prepare: (reason: string) => Promise<void>;
   /** Checks one record; a valid one is kept (or, at a commit, may be written already). Returns
-   * its problems. */
-  add: (record: TRecord, layout: TSheetLayout) => Promise<TImportIssue[]>;
+   * its problems — a promise only when it had to wait (bulk importers: an await per row of a
+   * 100,000-row file costs more than the row's checks). */
+  add: (record: TRecord, layout: TSheetLayout) => TImportIssue[] | Promise<TImportIssue[]>;
   /** Checks against the database after all rows; returns row problems (those rows are dropped)
    * and what a commit does. */
   check: () => Promise<{

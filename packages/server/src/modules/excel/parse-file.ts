@@ -1,6 +1,6 @@
 import type { TImportColumn, TImportIssue, TImportKindSpec } from '@shegong/shared';
 import { cellText, columnLetter, normalizeHeader, parseCell, type TRawCell } from './cells.ts';
-import { readRows, type TSheetRow } from './read-sheet.ts';
+import { readRowBatches, type TSheetRow } from './read-sheet.ts';
 
 /** Rows looked at for the header (title rows, merged banners and notes may sit above it). */
 const HEADER_SCAN = 30;
@@ -126,6 +126,14 @@ const isBlank = (row: TSheetRow, layout: TSheetLayout) =>
 const isTotalRow = (row: TSheetRow) =>
   row.cells.some((c) => c.kind === 'text' && TOTAL_WORDS.has(c.text.replace(/\s/g, '')));
 
+type TReadOptions = {
+  fileName: string;
+  issues: TImportIssue[];
+  onBytes?: (read: number) => void;
+  /** Called with each sheet's layout before its rows; returns false to skip the sheet. */
+  onLayout?: (layout: TSheetLayout) => boolean;
+};
+
 /**
  * Reads a file into records of a kind: finds each sheet's header among its first rows (below
  * any title rows), maps known headers and their variants, reports unknown columns, skips blank
@@ -135,14 +143,17 @@ const isTotalRow = (row: TSheetRow) =>
 export async function* readRecords(
   file: Uint8Array,
   spec: TImportKindSpec,
-  options: {
-    fileName: string;
-    issues: TImportIssue[];
-    onBytes?: (read: number) => void;
-    /** Called with each sheet's layout before its rows; returns false to skip the sheet. */
-    onLayout?: (layout: TSheetLayout) => boolean;
-  },
+  options: TReadOptions,
 ): AsyncGenerator<TRecord> {
+  for await (const records of readRecordBatches(file, spec, options)) yield* records;
+}
+
+/** `readRecords` a batch at a time (the records of a chunk of rows, see `readRowBatches`). */
+export async function* readRecordBatches(
+  file: Uint8Array,
+  spec: TImportKindSpec,
+  options: TReadOptions,
+): AsyncGenerator<TRecord[]> {
   const match = headerMatcher(spec);
   const { issues } = options;
   let seq = 0;
@@ -210,40 +221,47 @@ export async function* readRecords(
     return record;
   };
 
-  function* recordsOf(rows: TSheetRow[]): Generator<TRecord> {
+  /** Records of rows of the current sheet, appended to `out`. */
+  const recordsOf = (rows: TSheetRow[], out: TRecord[]): void => {
     if (!layout || skipSheet) return;
     for (const r of rows) {
       if (isTotalRow(r) && isKeyEmpty(r, layout)) continue;
       const rec = toRecord(r, layout);
-      if (rec) yield rec;
+      if (rec) out.push(rec);
     }
-  }
+  };
 
-  for await (const row of readRows(file, {
+  for await (const rows of readRowBatches(file, {
     fileName: options.fileName,
     onBytes: options.onBytes,
   })) {
-    if (row.sheet !== sheet) {
-      if (sheet !== undefined && !layout && !skipSheet) decideHeader();
-      yield* recordsOf(pending);
-      sheet = row.sheet;
-      pending = [];
-      layout = undefined;
-      skipSheet = false;
+    const out: TRecord[] = [];
+    for (const row of rows) {
+      if (row.sheet !== sheet) {
+        if (sheet !== undefined && !layout && !skipSheet) decideHeader();
+        recordsOf(pending, out);
+        sheet = row.sheet;
+        pending = [];
+        layout = undefined;
+        skipSheet = false;
+      }
+      if (skipSheet) continue;
+      if (!layout) {
+        pending.push(row);
+        if (pending.length < HEADER_SCAN) continue;
+        decideHeader();
+        recordsOf(pending, out);
+        pending = [];
+        continue;
+      }
+      recordsOf([row], out);
     }
-    if (skipSheet) continue;
-    if (!layout) {
-      pending.push(row);
-      if (pending.length < HEADER_SCAN) continue;
-      decideHeader();
-      yield* recordsOf(pending);
-      pending = [];
-      continue;
-    }
-    yield* recordsOf([row]);
+    if (out.length > 0) yield out;
   }
   if (sheet !== undefined && !layout && !skipSheet) decideHeader();
-  yield* recordsOf(pending);
+  const rest: TRecord[] = [];
+  recordsOf(pending, rest);
+  if (rest.length > 0) yield rest;
   if (sheetsWithHeader === 0) {
     issues.push(
       issue(

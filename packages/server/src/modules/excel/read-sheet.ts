@@ -61,8 +61,28 @@ export async function* readRows(
   file: Uint8Array,
   options: { fileName: string; onBytes?: (read: number) => void },
 ): AsyncGenerator<TSheetRow> {
+  for await (const rows of readRowBatches(file, options)) yield* rows;
+}
+
+/**
+ * `readRows` a batch at a time: the rows of each inflated chunk of a sheet (a few hundred) come
+ * as one array. An async step per row costs more than reading the row's cells, so bulk readers
+ * take the batches.
+ */
+export async function* readRowBatches(
+  file: Uint8Array,
+  options: { fileName: string; onBytes?: (read: number) => void },
+): AsyncGenerator<TSheetRow[]> {
   if (sniffFormat(file) === 'csv') {
-    yield* readCsvRows(file, options);
+    let batch: TSheetRow[] = [];
+    for await (const row of readCsvRows(file, options)) {
+      batch.push(row);
+      if (batch.length >= 500) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
     return;
   }
   // Metadata first: the streaming reader needs workbook.xml and the shared strings before sheets.
@@ -76,18 +96,25 @@ export async function* readRows(
   });
   try {
     for await (const worksheet of reader) {
-      const ws = worksheet as unknown as { id: number } & AsyncIterable<ExcelJS.Row>;
+      // `parse()` is what the sheet's row iterator reads: the rows of each chunk as events.
+      const ws = worksheet as unknown as {
+        id: number;
+        parse: () => AsyncIterable<{ eventType: string; value: unknown }[]>;
+      };
       const info = sheetInfo(reader as unknown as TReaderInternals, ws.id);
-      if (info.hidden) {
-        // Drain it: the zip is read in order.
-        for await (const _ of ws) void _;
-        continue;
-      }
-      for await (const row of ws) {
-        const values = row.values as unknown[];
-        const cells: TRawCell[] = [];
-        for (let i = 1; i < values.length; i++) cells.push(rawCellOf(values[i]));
-        yield { sheet: info.name, row: row.number, cells };
+      for await (const events of ws.parse()) {
+        // A hidden sheet is drained: the zip is read in order.
+        if (info.hidden) continue;
+        const rows: TSheetRow[] = [];
+        for (const { eventType, value } of events) {
+          if (eventType !== 'row') continue;
+          const row = value as ExcelJS.Row;
+          const values = row.values as unknown[];
+          const cells: TRawCell[] = [];
+          for (let i = 1; i < values.length; i++) cells.push(rawCellOf(values[i]));
+          rows.push({ sheet: info.name, row: row.number, cells });
+        }
+        if (rows.length > 0) yield rows;
       }
     }
   } catch (error) {

@@ -26,7 +26,7 @@ import { archiveImporter } from './import-archive.ts';
 import { orgImporter } from './import-orgs.ts';
 import { workerImporter } from './import-workers.ts';
 import type { TImporterFactory, TImportMode, TKindImporter } from './importer.ts';
-import { issue, readRecords, type TSheetLayout } from './parse-file.ts';
+import { issue, readRecordBatches, type TSheetLayout } from './parse-file.ts';
 import { sniffFormat } from './read-sheet.ts';
 
 const IMPORTERS: Record<TImportKind, TImporterFactory> = {
@@ -169,7 +169,7 @@ const readAndCheck = async (
     (f) => [f, String(spec.columns.find((c) => c.field === f)?.example ?? '')] as const,
   );
   const hasExample = exampleValues.every(([, ex]) => ex !== '');
-  for await (const record of readRecords(file, spec, {
+  for await (const records of readRecordBatches(file, spec, {
     fileName: batch.fileName,
     issues,
     onBytes: (read) => {
@@ -186,32 +186,36 @@ const readAndCheck = async (
       return missing.length === 0;
     },
   })) {
-    const layout = layouts.get(record.sheet)!;
-    const example =
-      hasExample && exampleValues.every(([f, ex]) => String(record.values[f] ?? '') === ex);
-    if (example) {
-      issues.push(
-        issue(record.sheet, record.row, '模板中的示例行，已跳过', { severity: 'warning' }),
-      );
-      continue;
-    }
-    rows++;
-    // Required cells left empty: said once, in Chinese, before the schema says it its way.
-    for (const c of layout.columns) {
-      if (
-        c.column.required &&
-        record.values[c.column.field] === undefined &&
-        !record.badFields.has(c.column.field)
-      ) {
-        record.badFields.add(c.column.field);
-        record.issues.push(issue(record.sheet, record.row, `${c.header}：必填`, { column: c }));
+    for (const record of records) {
+      const layout = layouts.get(record.sheet)!;
+      const example =
+        hasExample && exampleValues.every(([f, ex]) => String(record.values[f] ?? '') === ex);
+      if (example) {
+        issues.push(
+          issue(record.sheet, record.row, '模板中的示例行，已跳过', { severity: 'warning' }),
+        );
+        continue;
       }
-    }
-    const found = await importer.add(record, layout);
-    issues.push(...found);
-    if (found.some((i) => i.severity === 'error')) invalidRows.add(`${record.sheet}|${record.row}`);
-    if (rows % 500 === 0) {
-      await onProgress({ phase: 'read', percent, rows, message: `已读取 ${rows} 行` });
+      rows++;
+      // Required cells left empty: said once, in Chinese, before the schema says it its way.
+      for (const c of layout.columns) {
+        if (
+          c.column.required &&
+          record.values[c.column.field] === undefined &&
+          !record.badFields.has(c.column.field)
+        ) {
+          record.badFields.add(c.column.field);
+          record.issues.push(issue(record.sheet, record.row, `${c.header}：必填`, { column: c }));
+        }
+      }
+      const added = importer.add(record, layout);
+      const found = Array.isArray(added) ? added : await added;
+      issues.push(...found);
+      if (found.some((i) => i.severity === 'error'))
+        invalidRows.add(`${record.sheet}|${record.row}`);
+      if (rows % 500 === 0) {
+        await onProgress({ phase: 'read', percent, rows, message: `已读取 ${rows} 行` });
+      }
     }
   }
   await onProgress({
