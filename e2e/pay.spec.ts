@@ -75,9 +75,12 @@ test('[PAY] compute a street month, open a 为什么, review, and lock by anothe
   await page.getByRole('button', { name: '审核' }).click();
   await page.locator('.ant-popconfirm').getByRole('button', { name: '审 核' }).click();
   await expect(page.getByTestId('pay-run-status')).toHaveText('已审核');
-  await page.getByRole('button', { name: '锁定' }).click();
-  await page.locator('.ant-popconfirm').getByRole('button', { name: '锁 定' }).click();
-  await expect(page.getByText('审核人不能锁定自己审核的工资表')).toBeVisible();
+  // The sheet names its reviewer and when; the reviewer's 锁定 is disabled and says why.
+  await expect(page.getByTestId('pay-run-reviewed')).toContainText('系统管理员');
+  await expect(page.getByTestId('pay-run-reviewed')).toContainText(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+  await expect(page.getByRole('button', { name: '锁定' })).toBeDisabled();
+  await page.getByTestId('pay-lock-own-review').hover();
+  await expect(page.getByRole('tooltip')).toContainText('您审核了本表，不能再锁定');
   await expect(page.getByTestId('pay-run-status')).toHaveText('已审核');
 
   // Another person of the city bureau locks it: a locked sheet says so and offers no changes.
@@ -86,10 +89,12 @@ test('[PAY] compute a street month, open a 为什么, review, and lock by anothe
   await loginAs(page, locker.username, locker.password);
   await page.goto(sheetUrl);
   await expect(page.getByTestId('pay-run-status')).toHaveText('已审核', { timeout: 30_000 });
+  await expect(page.getByTestId('pay-run-reviewed')).toContainText('系统管理员');
   await page.getByRole('button', { name: '锁定' }).click();
   await page.locator('.ant-popconfirm').getByRole('button', { name: '锁 定' }).click();
   await expect(page.getByTestId('pay-run-status')).toHaveText('已锁定');
   await expect(page.getByText('本表已锁定，不再变动')).toBeVisible();
+  await expect(page.getByTestId('pay-run-locked')).toContainText('市民政局经办人');
   await expect(page.getByRole('button', { name: '审核' })).toHaveCount(0);
 });
 

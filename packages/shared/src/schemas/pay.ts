@@ -51,7 +51,11 @@ export type TPayRunView = {
   packs: { packId: string; from: string }[];
   computedAt: string | null;
   reviewedAt: string | null;
+  /** The account that reviewed the sheet: it may not also lock it. */
+  reviewedBy: string | null;
+  reviewedByName: string | null;
   lockedAt: string | null;
+  lockedByName: string | null;
 };
 
 /** A street of the list, with its sheet for the month or none yet. */

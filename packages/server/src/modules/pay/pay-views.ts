@@ -17,7 +17,10 @@ export const toRunView = (r: TRunRow): TPayRunView => ({
   packs: r.packs,
   computedAt: r.computedAt,
   reviewedAt: r.reviewedAt,
+  reviewedBy: r.reviewedBy,
+  reviewedByName: r.reviewedByName,
   lockedAt: r.lockedAt,
+  lockedByName: r.lockedByName,
 });
 
 export const toLineView = (l: TLineRow): TPayLineView => ({

@@ -226,6 +226,15 @@ describe(`pay sheets (${testDbKind()})`, () => {
     // a sheet may not lock it.
     const reviewed = await admin.post(`/api/pay/runs/${run.id}/review`, { version: run.version });
     expect(reviewed.status, JSON.stringify(reviewed.body)).toBe(200);
+    // The sheet names its reviewer (id and name) and when.
+    expect(reviewed.body.reviewedBy).toBeTruthy();
+    expect(reviewed.body.reviewedByName).toBeTruthy();
+    expect(reviewed.body.reviewedAt).toBeTruthy();
+    expect((await runOf('2026-07')).run).toMatchObject({
+      reviewedBy: reviewed.body.reviewedBy,
+      reviewedByName: reviewed.body.reviewedByName,
+      lockedByName: null,
+    });
     const byReviewer = await admin.post(`/api/pay/runs/${run.id}/lock`, { version: run.version });
     expect(byReviewer.status).toBe(403);
     expect(byReviewer.body.error.message).toBe(
@@ -240,6 +249,9 @@ describe(`pay sheets (${testDbKind()})`, () => {
     const locked = await other.post(`/api/pay/runs/${run.id}/lock`, { version: run.version });
     expect(locked.status, JSON.stringify(locked.body)).toBe(200);
     expect(locked.body.status).toBe('locked');
+    expect(locked.body.reviewedBy).toBe(reviewed.body.reviewedBy);
+    expect(locked.body.lockedByName).toBeTruthy();
+    expect(locked.body.lockedByName).not.toBe(reviewed.body.reviewedByName);
     // The locked month's cost joins the statistics of the street and every node above it.
     const stat = await queryRows<{ org: string; n: number }>(
       services.database.db,

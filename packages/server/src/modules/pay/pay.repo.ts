@@ -166,7 +166,10 @@ export type TRunRow = {
   reviewedAt: string | null;
   /** The user who reviewed the sheet (may not lock it). */
   reviewedBy: string | null;
+  /** The reviewer's display name (null when not reviewed or the account is gone). */
+  reviewedByName: string | null;
   lockedAt: string | null;
+  lockedByName: string | null;
   streetName: string;
 };
 
@@ -174,7 +177,13 @@ const runColumns = sql`r.id, r.street_code as "streetCode", r.org_path as "orgPa
   r.county_code as "countyCode", r.month, r.status, r.worker_count as "workerCount",
   r.open_count as "openCount", r.total_fen::text as "totalFen", r.arrears_fen::text as "arrearsFen",
   r.packs, r.version, r.computed_at::text as "computedAt", r.reviewed_at::text as "reviewedAt",
-  r.reviewed_by::text as "reviewedBy", r.locked_at::text as "lockedAt", coalesce(o.name, r.street_code) as "streetName"`;
+  r.reviewed_by::text as "reviewedBy", ru.display_name as "reviewedByName",
+  r.locked_at::text as "lockedAt", lu.display_name as "lockedByName",
+  coalesce(o.name, r.street_code) as "streetName"`;
+
+/** The sheet, its street and the accounts that reviewed and locked it. */
+const runFrom = sql`pay_run r left join org o on o.code = r.street_code
+  left join app_user ru on ru.id = r.reviewed_by left join app_user lu on lu.id = r.locked_by`;
 
 const toRun = (r: TRunRow): TRunRow => ({
   ...r,
@@ -187,7 +196,7 @@ export const listRuns = async (db: TExecutor, scope: TScope, path: string, month
   (
     await queryRows<TRunRow>(
       db,
-      sql`select ${runColumns} from pay_run r left join org o on o.code = r.street_code
+      sql`select ${runColumns} from ${runFrom}
           where r.month = ${month} and r.org_path like ${likePrefix(path)}
             and r.org_path like ${likePrefix(scope.path)}
           order by r.org_path`,
@@ -198,7 +207,7 @@ export const findRunInScope = async (db: TExecutor, scope: TScope, id: string, f
   (
     await queryRows<TRunRow>(
       db,
-      sql`select ${runColumns} from pay_run r left join org o on o.code = r.street_code
+      sql`select ${runColumns} from ${runFrom}
           where r.id = ${id} and r.org_path like ${likePrefix(scope.path)}
           ${forUpdate ? sql`for update of r` : sql``}`,
     )

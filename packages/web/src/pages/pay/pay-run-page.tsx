@@ -101,7 +101,7 @@ const PayExplainDrawer = ({
  */
 export const PayRunPage = () => {
   const { id = '' } = useParams();
-  const { can } = useAuth();
+  const { can, me } = useAuth();
   const { message } = App.useApp();
   const client = useQueryClient();
   const [why, setWhy] = useState<TWhy | null>(null);
@@ -113,6 +113,7 @@ export const PayRunPage = () => {
   const d = query.data;
   if (!d) return <Spin tip="加载中…" />;
   const { run } = d;
+  const ownReview = !!me && run.reviewedBy === me.id;
   const act = async (action: 'review' | 'lock') => {
     try {
       await api('POST', `/api/pay/runs/${id}/${action}`, { version: run.version });
@@ -165,18 +166,29 @@ export const PayRunPage = () => {
                 <Button icon={<SafetyCertificateOutlined />}>审核</Button>
               </Popconfirm>
             )}
-            {can('pay:lock') && run.status === 'reviewed' && (
-              <Popconfirm
-                title="锁定后工资表不再变动，以后的更正计入下月补发扣回。确认锁定？"
-                onConfirm={() => act('lock')}
-                okText="锁定"
-                cancelText="取消"
-              >
-                <Button type="primary" danger icon={<LockOutlined />}>
-                  锁定
-                </Button>
-              </Popconfirm>
-            )}
+            {can('pay:lock') &&
+              run.status === 'reviewed' &&
+              (ownReview ? (
+                // Separation of duties: the server refuses a lock by the sheet's reviewer.
+                <Tooltip title="您审核了本表，不能再锁定：请由另一位有锁定权限的人员锁定">
+                  <span data-testid="pay-lock-own-review">
+                    <Button type="primary" danger icon={<LockOutlined />} disabled>
+                      锁定
+                    </Button>
+                  </span>
+                </Tooltip>
+              ) : (
+                <Popconfirm
+                  title="锁定后工资表不再变动，以后的更正计入下月补发扣回。确认锁定？"
+                  onConfirm={() => act('lock')}
+                  okText="锁定"
+                  cancelText="取消"
+                >
+                  <Button type="primary" danger icon={<LockOutlined />}>
+                    锁定
+                  </Button>
+                </Popconfirm>
+              ))}
             <Button icon={<FileExcelOutlined />} href={`/api/pay/runs/${id}/export`}>
               导出工资发放表
             </Button>
@@ -193,11 +205,19 @@ export const PayRunPage = () => {
           <Descriptions.Item label="计算时间">
             {run.computedAt?.slice(0, 19) ?? '—'}
           </Descriptions.Item>
-          <Descriptions.Item label="审核时间">
-            {run.reviewedAt?.slice(0, 19) ?? '—'}
+          <Descriptions.Item label="审核">
+            <span data-testid="pay-run-reviewed">
+              {run.reviewedAt
+                ? `${run.reviewedByName ?? '（账号已删除）'} ${run.reviewedAt.slice(0, 19)}`
+                : '—'}
+            </span>
           </Descriptions.Item>
-          <Descriptions.Item label="锁定时间">
-            {run.lockedAt?.slice(0, 19) ?? '—'}
+          <Descriptions.Item label="锁定">
+            <span data-testid="pay-run-locked">
+              {run.lockedAt
+                ? `${run.lockedByName ?? '（账号已删除）'} ${run.lockedAt.slice(0, 19)}`
+                : '—'}
+            </span>
           </Descriptions.Item>
         </Descriptions>
         {run.status === 'locked' && (
