@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { asc, desc, gt, sql } from 'drizzle-orm';
 import type { TDatabase, TExecutor } from '../db/client.ts';
 import { auditCheckpoint, auditLog } from '../db/schema/index.ts';
-import { copyText, textLine } from '../modules/excel/copy.ts';
+import { CopyLines, copyText, textLine } from '../modules/excel/copy.ts';
 import { suiteHash, type TCryptoSuite } from '../security/crypto-suite.ts';
 import type { TFieldCrypto } from '../security/field-crypto.ts';
 import { newId } from '../security/ids.ts';
@@ -228,16 +228,12 @@ export const openAuditBulk = async (
   const at = new Date().toISOString();
   const atJson = JSON.stringify(at);
   const suite = writeSuite;
-  let lines = '';
-  let pending = 0;
+  const lines = new CopyLines();
   let written = 0;
   const flush = async () => {
-    if (pending === 0) return;
-    const text = lines;
-    lines = '';
-    written += pending;
-    pending = 0;
-    await copyText(database, tx, 'audit_log', AUDIT_COLUMNS, text);
+    if (lines.count === 0) return;
+    written += lines.count;
+    await copyText(database, tx, 'audit_log', AUDIT_COLUMNS, lines.take());
   };
   const addJson = async (e: TAuditJsonEntry) => {
     const id = newId();
@@ -248,24 +244,26 @@ export const openAuditBulk = async (
     // canonicalJson of the row as auditHash reads it, assembled from its parts.
     const content = `[${JSON.stringify(id)},${atJson},${jsonString(e.actorId)},${JSON.stringify(e.actorName)},${JSON.stringify(e.action)},${JSON.stringify(e.entity)},${JSON.stringify(e.entityId)},${jsonString(orgPath)},${before},${after},${jsonString(reason)}]`;
     const hash = chainHash(prevHash, content, suite);
-    lines += textLine([
-      id,
-      at,
-      e.actorId,
-      e.actorName,
-      e.action,
-      e.entity,
-      e.entityId,
-      orgPath,
-      // JSON null is stored as SQL NULL, as writeAudit stores it.
-      before === 'null' ? null : before,
-      after === 'null' ? null : after,
-      reason,
-      prevHash,
-      hash,
-    ]);
+    lines.add(
+      textLine([
+        id,
+        at,
+        e.actorId,
+        e.actorName,
+        e.action,
+        e.entity,
+        e.entityId,
+        orgPath,
+        // JSON null is stored as SQL NULL, as writeAudit stores it.
+        before === 'null' ? null : before,
+        after === 'null' ? null : after,
+        reason,
+        prevHash,
+        hash,
+      ]),
+    );
     prevHash = hash;
-    if (++pending >= BULK_CHUNK) await flush();
+    if (lines.count >= BULK_CHUNK) await flush();
   };
   return {
     addJson,

@@ -40,6 +40,44 @@ export const textLine = (row: readonly TCopyValue[]): string =>
   // join builds one flat string; appending field by field makes a rope flattened later.
   `${row.map(textValue).join('\t')}\n`;
 
+/** Bytes of UTF-8 buffers for COPY: 1 MB each, filled line by line. */
+const COPY_BUFFER = 1024 * 1024;
+
+/**
+ * COPY text lines, encoded to UTF-8 as they are added. Appending lines to one string and
+ * encoding it at the end costs about four times as much for Chinese text (the string is
+ * flattened, two bytes a character, then encoded): 8 µs against 2 µs for a 1 KB audit line.
+ */
+export class CopyLines {
+  private chunks: Buffer[] = [];
+  private buf = Buffer.allocUnsafe(0);
+  private at = 0;
+  /** Lines added since the last `take`. */
+  count = 0;
+
+  add(line: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    if (this.at + line.length * 3 > this.buf.length) {
+      if (this.at > 0) this.chunks.push(this.buf.subarray(0, this.at));
+      this.buf = Buffer.allocUnsafe(Math.max(COPY_BUFFER, line.length * 3));
+      this.at = 0;
+    }
+    this.at += this.buf.write(line, this.at);
+    this.count++;
+  }
+
+  /** The bytes added so far (for `copyText`), and a fresh start. */
+  take(): Buffer[] {
+    if (this.at > 0) this.chunks.push(this.buf.subarray(0, this.at));
+    const chunks = this.chunks;
+    this.chunks = [];
+    this.buf = Buffer.allocUnsafe(0);
+    this.at = 0;
+    this.count = 0;
+    return chunks;
+  }
+}
+
 /** Rows as COPY CSV text. */
 export const toCopyCsv = (rows: readonly TCopyValue[][]): string => {
   let out = '';
@@ -91,13 +129,13 @@ export const copyCsv = (
   csv: string | Iterable<string>,
 ): Promise<void> => copyFrom(database, executor, table, columns, csv, ' WITH (FORMAT csv)');
 
-/** COPY of lines in text format (`textLine`), as `copyCsv`. */
+/** COPY of lines in text format (`textLine`, as text or as `CopyLines` bytes), as `copyCsv`. */
 export const copyText = (
   database: TDatabase,
   executor: TExecutor,
   table: string,
   columns: readonly string[],
-  text: string | Iterable<string>,
+  text: string | Iterable<string | Buffer>,
 ): Promise<void> => copyFrom(database, executor, table, columns, text, '');
 
 const copyFrom = async (
@@ -105,14 +143,14 @@ const copyFrom = async (
   executor: TExecutor,
   table: string,
   columns: readonly string[],
-  csv: string | Iterable<string>,
+  csv: string | Iterable<string | Buffer>,
   options: string,
 ): Promise<void> => {
-  if (csv === '') return;
+  if (csv === '' || (Array.isArray(csv) && csv.length === 0)) return;
   const statement = `COPY ${table} (${columns.map((c) => `"${c}"`).join(', ')}) FROM STDIN${options}`;
   const client = driverClientOf(executor);
   if (database.kind === 'pglite') {
-    const blob = new Blob(typeof csv === 'string' ? [csv] : [...csv]);
+    const blob = new Blob(typeof csv === 'string' ? [csv] : ([...csv] as BlobPart[]));
     await (client as TPgliteQueryable).query(statement.replace('STDIN', "'/dev/blob'"), [], {
       blob,
     });

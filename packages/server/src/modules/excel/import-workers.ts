@@ -19,7 +19,7 @@ import {
   type TStatDelta,
   writeStatDelta,
 } from '../stats/stat-maintenance.ts';
-import { copyText, textLine } from './copy.ts';
+import { CopyLines, copyText, textLine } from './copy.ts';
 import {
   missingColumns,
   type TImporterFactory,
@@ -335,58 +335,62 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
   };
 
   const writeNew = async (rows: TRow[]) => {
-    let workers = '';
-    let items = '';
+    const workers = new CopyLines();
+    const items = new CopyLines();
     audit ??= await openAuditBulk(database, db);
     for (const r of rows) {
       const { w, community } = r;
       const id = newId();
       const snapshot = newWorkerSnapshot(id, r, today);
-      workers += textLine([
-        id,
-        w.name,
-        crypto.encrypt(w.idNumber),
-        r.hash,
-        snapshot.idNumberMasked,
-        r.birthDate,
-        r.sex,
-        w.phone ? crypto.encrypt(w.phone) : null,
-        r.phoneHash,
-        snapshot.phoneMasked,
-        w.ethnicity,
-        w.politicalStatus,
-        w.educationLevel,
-        snapshot.educationMajor,
-        w.educationRecognised,
-        w.certificateLevel,
-        snapshot.certificateDate,
-        w.veteran,
-        w.livesInCommunity,
-        w.serviceStartedOn,
-        w.status,
-        community.code,
-        snapshot.gridCode,
-        community.path,
-        community.countyCode,
-        w.postTitle,
-        snapshot.hiredOn,
-        snapshot.probationUntil,
-        snapshot.exitedOn,
-      ]);
-      items += textLine([
-        newId(),
-        id,
-        community.countyCode,
-        'post',
-        snapshot.hiredOn,
-        null,
-        JSON.stringify({
-          title: w.postTitle,
-          communityCode: community.code,
-          oneShoulder: w.postTitle === '书记兼主任',
-        }),
-        ctx.actor.id,
-      ]);
+      workers.add(
+        textLine([
+          id,
+          w.name,
+          crypto.encrypt(w.idNumber),
+          r.hash,
+          snapshot.idNumberMasked,
+          r.birthDate,
+          r.sex,
+          w.phone ? crypto.encrypt(w.phone) : null,
+          r.phoneHash,
+          snapshot.phoneMasked,
+          w.ethnicity,
+          w.politicalStatus,
+          w.educationLevel,
+          snapshot.educationMajor,
+          w.educationRecognised,
+          w.certificateLevel,
+          snapshot.certificateDate,
+          w.veteran,
+          w.livesInCommunity,
+          w.serviceStartedOn,
+          w.status,
+          community.code,
+          snapshot.gridCode,
+          community.path,
+          community.countyCode,
+          w.postTitle,
+          snapshot.hiredOn,
+          snapshot.probationUntil,
+          snapshot.exitedOn,
+        ]),
+      );
+      items.add(
+        textLine([
+          newId(),
+          id,
+          community.countyCode,
+          'post',
+          snapshot.hiredOn,
+          null,
+          JSON.stringify({
+            title: w.postTitle,
+            communityCode: community.code,
+            oneShoulder: w.postTitle === '书记兼主任',
+          }),
+          ctx.actor.id,
+        ]),
+      );
       await audit.addJson({
         ...actor,
         action: 'create',
@@ -422,8 +426,8 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
         }),
       );
     }
-    await copyText(database, db, 'worker', WORKER_COLUMNS, workers);
-    await copyText(database, db, 'archive_item', ARCHIVE_COLUMNS, items);
+    await copyText(database, db, 'worker', WORKER_COLUMNS, workers.take());
+    await copyText(database, db, 'archive_item', ARCHIVE_COLUMNS, items.take());
   };
 
   /** Registered workers whose fields differ: the audit row, the post and exit items a change
