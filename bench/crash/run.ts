@@ -134,10 +134,17 @@ const call = async (
   body?: BodyInit,
   type = 'application/json',
 ) => {
-  const res = await fetch(`${s.url}${p}`, {
-    method,
-    headers: { ...s.headers, ...(body ? { 'content-type': type } : {}) },
-    body,
+  const send = () =>
+    fetch(`${s.url}${p}`, {
+      method,
+      headers: { ...s.headers, ...(body ? { 'content-type': type } : {}) },
+      body,
+    });
+  // A GET is retried once when the connection is reset: a kept-alive socket closed by the server
+  // while PGlite held its event loop (seen once during a rerun), not a database matter.
+  const res = await send().catch((error) => {
+    if (method !== 'GET') throw error;
+    return new Promise((r) => setTimeout(r, 500)).then(send);
   });
   const json = (await res.json()) as any;
   if (!res.ok) throw new Error(`${method} ${p}: ${JSON.stringify(json)}`);
