@@ -299,7 +299,15 @@ export const QuotaPage = () => {
         </Col>
         <Col xs={12} md={8} xl={4}>
           <Card size="small">
-            <Statistic title="差额（核定−实有）" value={remainderText(n.remainder)} />
+            <Statistic
+              title={
+                <Tooltip title="人走岗留：人员退出后岗位保留，空出的职数计入差额">
+                  <span>差额（核定−实有）</span>
+                </Tooltip>
+              }
+              value={remainderText(n.remainder)}
+              data-testid="quota-remainder"
+            />
           </Card>
         </Col>
         <Col xs={12} md={8} xl={4}>

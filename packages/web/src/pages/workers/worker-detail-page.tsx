@@ -143,7 +143,9 @@ export const WorkerDetailPage = () => {
         title={
           <Space>
             <span data-testid="worker-name">{w.name}</span>
-            <Tag color={STATUS_COLORS[w.status]}>{w.status}</Tag>
+            <Tag color={STATUS_COLORS[w.status]} data-testid="worker-status">
+              {w.status}
+            </Tag>
           </Space>
         }
         extra={
@@ -161,7 +163,9 @@ export const WorkerDetailPage = () => {
           </Descriptions.Item>
           <Descriptions.Item label="手机号">{w.phone ?? '—'}</Descriptions.Item>
           <Descriptions.Item label="街道 / 社区">
-            {w.streetName} / {w.communityName}
+            <span data-testid="worker-place">
+              {w.streetName} / {w.communityName}
+            </span>
           </Descriptions.Item>
           <Descriptions.Item label="职务">{w.postTitle}</Descriptions.Item>
           <Descriptions.Item label="网格">{w.gridCode ?? '—'}</Descriptions.Item>
@@ -186,7 +190,11 @@ export const WorkerDetailPage = () => {
           {w.probationUntil && (
             <Descriptions.Item label="试用期至">{w.probationUntil}</Descriptions.Item>
           )}
-          {w.exitedOn && <Descriptions.Item label="退出日期">{w.exitedOn}</Descriptions.Item>}
+          {w.exitedOn && (
+            <Descriptions.Item label="退出日期">
+              <span data-testid="worker-exited-on">{w.exitedOn}</span>
+            </Descriptions.Item>
+          )}
         </Descriptions>
       </Card>
       <Row gutter={16}>
