@@ -70,7 +70,9 @@ const calib = launch(dataDir);
 const c = await calib.up(600_000);
 await calib.stop('SIGTERM');
 if (!c.ok) throw new Error(`first start failed: ${calib.output().slice(-2000)}`);
-console.log(`first start (initdb, migrations, demo of ${demoWorkers}): ${(c.ms / 1000).toFixed(1)} s`);
+console.log(
+  `first start (initdb, migrations, demo of ${demoWorkers}): ${(c.ms / 1000).toFixed(1)} s`,
+);
 let failures = 0;
 for (let trial = 1; trial <= trials; trial++) {
   fs.rmSync(dataDir, { recursive: true, force: true });
