@@ -8,9 +8,11 @@ import { rateLimit } from '../db/schema/index.ts';
 export type TRateLimitHit = { allowed: boolean; count: number; retryAfterSeconds: number };
 
 /**
- * Counts one attempt against `key` in the current fixed window and says whether it is within
- * `max`. The counter lives in the database (one upsert), so every server process behind a load
- * balancer shares it; PGlite and PostgreSQL alike.
+ * Counts one attempt against `key` and says whether it is within `max` per window. A sliding
+ * window: the previous window's count weighs by the share of it still inside the last
+ * `windowSeconds`, so a burst across a window boundary cannot get twice `max` through. The
+ * counters live in the database (one upsert, one read), so every server process behind a load
+ * balancer shares them; PGlite and PostgreSQL alike.
  */
 export const hitRateLimit = async (
   db: TExecutor,
@@ -28,7 +30,14 @@ export const hitRateLimit = async (
         on conflict (key, window_start) do update set count = ${rateLimit.count} + 1
         returning count`,
   );
-  const count = Number(rows[0]?.count ?? 1);
+  const current = Number(rows[0]?.count ?? 1);
+  const previous = await queryRows<{ count: number }>(
+    db,
+    sql`select count from ${rateLimit}
+        where key = ${key} and window_start = ${new Date(start - windowMs).toISOString()}`,
+  );
+  const overlap = 1 - (now.getTime() - start) / windowMs;
+  const count = current + Math.ceil(Number(previous[0]?.count ?? 0) * overlap);
   // Old windows are of no use: sweep now and then instead of running a job.
   if (Math.random() < 0.01) {
     await db
