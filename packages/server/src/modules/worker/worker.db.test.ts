@@ -121,8 +121,17 @@ describe(`worker use cases (${testDbKind()})`, () => {
       after: { postTitle: '委员' },
       reason: '换届当选',
     });
-    // The audit log never holds personal data in clear.
-    const text = JSON.stringify(audits);
+    // The audit log never holds personal data in clear. (Its content, not its ids and hashes:
+    // a SHA-256 in hex holds 18 decimal digits in a row now and then.)
+    const text = JSON.stringify(
+      audits.map(({ before, after, reason, actorName, orgPath }) => ({
+        before,
+        after,
+        reason,
+        actorName,
+        orgPath,
+      })),
+    );
     expect(text).not.toMatch(/\d{17}[\dX]/);
     expect(text).not.toContain('13912345678');
   });
