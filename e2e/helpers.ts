@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { E2E_DATA_DIR } from './playwright.config.ts';
 
 /** The generated password of the first administrator, as written by the server on first start. */
@@ -25,68 +25,33 @@ export const idNumber = (first17: string): string =>
   first17 + '10X98765432'[[...first17].reduce((s, d, i) => s + Number(d) * WEIGHTS[i]!, 0) % 11]!;
 
 /**
- * The dropdown of the antd Select whose input is `input` (found by the listbox the input
- * controls): the dropdown of a select chosen just before may still be fading out, and an option
- * there is a target that vanishes under the click.
+ * Chooses an option of the antd Select labelled `label`. Waits first until the dropdown of a
+ * select chosen just before has faded out: an option there is a target that vanishes under the
+ * click.
  */
-const openDropdown = async (page: Page, input: Locator) => {
-  await input.click();
-  const listId = await input.getAttribute('aria-controls');
-  return page.locator(
-    listId ? `.ant-select-dropdown:visible:has([id="${listId}"])` : '.ant-select-dropdown:visible',
-  );
-};
-
-/** Chooses an option of the antd Select labelled `label`. */
 export const chooseOption = async (page: Page, label: string, option: string) => {
-  const input = page.getByLabel(label, { exact: true });
-  const dropdown = await openDropdown(page, input);
-  await dropdown.locator('.ant-select-item-option', { hasText: option }).first().click();
-  await expect(page.locator('.ant-select', { has: input })).toContainText(option);
+  await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0);
+  await page.getByLabel(label, { exact: true }).click();
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
+    .first()
+    .click();
 };
 
-/** Chooses the first option that is not disabled of the antd Select labelled `label`. */
-export const chooseFirstOption = async (page: Page, label: string) => {
-  const input = page.getByLabel(label, { exact: true });
-  const dropdown = await openDropdown(page, input);
-  const option = dropdown
-    .locator('.ant-select-item-option:not(.ant-select-item-option-disabled)')
-    .first();
-  await option.click();
-  await expect(
-    page.locator('.ant-select', { has: input }).locator('.ant-select-content-has-value'),
-  ).toBeVisible();
-};
-
-/**
- * Opens the org tree-select labelled `label` and walks down the given node names. Children load
- * from the server when a node opens, so each step waits for the next name, opening its parent
- * again if the first click came before the node was ready.
- */
+/** Opens the org tree-select labelled `label` and walks down the given node names. */
 export const chooseOrg = async (page: Page, label: string, names: string[]) => {
-  const input = page.getByLabel(label, { exact: true });
-  await input.click();
-  const dropdown = page.locator('.ant-select-dropdown:visible:has(.ant-select-tree)');
-  const nodeOf = (name: string) =>
-    dropdown.locator('.ant-select-tree-treenode', { hasText: name }).first();
+  await page.getByLabel(label, { exact: true }).click();
+  const dropdown = page.locator('.ant-select-dropdown:visible');
   for (const [i, name] of names.entries()) {
-    const node = nodeOf(name);
+    const node = dropdown.locator('.ant-select-tree-treenode', { hasText: name }).first();
     await expect(node).toBeVisible();
-    const next = names[i + 1];
-    if (next) {
-      await expect(async () => {
-        if (await nodeOf(next).isVisible()) return;
-        const switcher = node.locator('.ant-select-tree-switcher_close');
-        if (await switcher.count()) await switcher.click();
-        await expect(nodeOf(next)).toBeVisible({ timeout: 3_000 });
-      }).toPass({ timeout: 60_000 });
+    if (i < names.length - 1) {
+      const switcher = node.locator('.ant-select-tree-switcher_close');
+      if (await switcher.count()) await switcher.click();
     } else {
       await node.locator('.ant-select-tree-node-content-wrapper').click();
     }
   }
-  await expect(
-    page.locator('.ant-select', { has: input }).locator('.ant-select-content-has-value'),
-  ).toBeVisible();
 };
 
 /** Types an ISO date into the antd DatePicker labelled `label`. */

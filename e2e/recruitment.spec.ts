@@ -1,7 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import {
   adminCredentials,
-  chooseFirstOption,
   chooseOption,
   chooseOrg,
   fillDate,
@@ -30,7 +29,13 @@ test('[RECRUIT] run a recruitment from announcement to hire', async ({ page }) =
   await page.getByLabel('公告标题').fill('兴庆区专职社区网格员招聘公告');
   await chooseOrg(page, '组织单位', ['全国', '宁夏回族自治区', '银川市', '兴庆区']);
   // A community with a free post under its quota (职数 less those in post).
-  await chooseFirstOption(page, '招聘社区');
+  await page.getByLabel('招聘社区').click();
+  await page
+    .locator(
+      '.ant-select-dropdown:visible .ant-select-item-option:not(.ant-select-item-option-disabled)',
+    )
+    .first()
+    .click();
   await page
     .locator('.ant-modal:visible')
     .getByRole('button', { name: /发\s*布/ })
