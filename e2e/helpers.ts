@@ -38,16 +38,27 @@ export const chooseOption = async (page: Page, label: string, option: string) =>
     .click();
 };
 
-/** Opens the org tree-select labelled `label` and walks down the given node names. */
+/**
+ * Opens the org tree-select labelled `label` and walks down the given node names. Children load
+ * from the server when a node opens, so each step waits for the next name, opening its parent
+ * again if the first click came before the node was ready.
+ */
 export const chooseOrg = async (page: Page, label: string, names: string[]) => {
   await page.getByLabel(label, { exact: true }).click();
-  const dropdown = page.locator('.ant-select-dropdown:visible');
+  const dropdown = page.locator('.ant-select-dropdown:visible:has(.ant-select-tree)');
+  const nodeOf = (name: string) =>
+    dropdown.locator('.ant-select-tree-treenode', { hasText: name }).first();
   for (const [i, name] of names.entries()) {
-    const node = dropdown.locator('.ant-select-tree-treenode', { hasText: name }).first();
+    const node = nodeOf(name);
     await expect(node).toBeVisible();
-    if (i < names.length - 1) {
-      const switcher = node.locator('.ant-select-tree-switcher_close');
-      if (await switcher.count()) await switcher.click();
+    const next = names[i + 1];
+    if (next) {
+      await expect(async () => {
+        if (await nodeOf(next).isVisible()) return;
+        const switcher = node.locator('.ant-select-tree-switcher_close');
+        if (await switcher.count()) await switcher.click();
+        await expect(nodeOf(next)).toBeVisible({ timeout: 3_000 });
+      }).toPass({ timeout: 60_000 });
     } else {
       await node.locator('.ant-select-tree-node-content-wrapper').click();
     }
