@@ -39,6 +39,28 @@ export const chooseOption = async (page: Page, label: string, option: string) =>
 };
 
 /**
+ * Chooses the first enabled option of the antd Select labelled `label` once its options have
+ * loaded, and checks the select then holds a value (a click on a dropdown that re-renders while
+ * its options arrive can be lost).
+ */
+export const chooseFirstOption = async (page: Page, label: string) => {
+  const select = page.locator('.ant-select', { has: page.getByLabel(label, { exact: true }) });
+  await expect(async () => {
+    await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0);
+    await page.getByLabel(label, { exact: true }).click();
+    await page
+      .locator(
+        '.ant-select-dropdown:visible .ant-select-item-option:not(.ant-select-item-option-disabled)',
+      )
+      .first()
+      .click({ timeout: 5_000 });
+    await expect(select.locator('.ant-select-content-has-value')).toHaveCount(1, {
+      timeout: 2_000,
+    });
+  }).toPass({ timeout: 60_000 });
+};
+
+/**
  * Opens the org tree-select labelled `label` and walks down the given node names. Children load
  * from the server when a node opens, so each step waits for the next name, opening its parent
  * again if the first click came before the node was ready.

@@ -1,6 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import {
   adminCredentials,
+  chooseFirstOption,
   chooseOption,
   chooseOrg,
   fillDate,
@@ -29,18 +30,14 @@ test('[RECRUIT] run a recruitment from announcement to hire', async ({ page }) =
   await page.getByLabel('公告标题').fill('兴庆区专职社区网格员招聘公告');
   await chooseOrg(page, '组织单位', ['全国', '宁夏回族自治区', '银川市', '兴庆区']);
   // A community with a free post under its quota (职数 less those in post).
-  await page.getByLabel('招聘社区').click();
-  await page
-    .locator(
-      '.ant-select-dropdown:visible .ant-select-item-option:not(.ant-select-item-option-disabled)',
-    )
-    .first()
-    .click();
+  await chooseFirstOption(page, '招聘社区');
   await page
     .locator('.ant-modal:visible')
     .getByRole('button', { name: /发\s*布/ })
     .click();
-  await expect(page.getByTestId('campaign-title')).toHaveText('兴庆区专职社区网格员招聘公告');
+  await expect(page.getByTestId('campaign-title')).toHaveText('兴庆区专职社区网格员招聘公告', {
+    timeout: 30_000,
+  });
   // 银川 (五): the nine steps of the procedure, from the pack.
   await expect(page.getByText('004 职业化 (五)')).toBeVisible();
   await expect(page.getByTestId('campaign-step')).toHaveText('公告');
