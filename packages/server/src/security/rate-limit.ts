@@ -11,7 +11,7 @@ export type TRateLimitHit = { allowed: boolean; count: number; retryAfterSeconds
  * Counts one attempt against `key` and says whether it is within `max` per window. A sliding
  * window: the previous window's count weighs by the share of it still inside the last
  * `windowSeconds`, so a burst across a window boundary cannot get twice `max` through. The
- * counters live in the database (one upsert, one read), so every server process behind a load
+ * counters live in the database (one statement: the upsert and the read of the previous window), so every server process behind a load
  * balancer shares them; PGlite and PostgreSQL alike.
  */
 export const hitRateLimit = async (
@@ -23,21 +23,22 @@ export const hitRateLimit = async (
 ): Promise<TRateLimitHit> => {
   const windowMs = windowSeconds * 1000;
   const start = Math.floor(now.getTime() / windowMs) * windowMs;
-  const rows = await queryRows<{ count: number }>(
+  const rows = await queryRows<{ count: number; previous: number | null }>(
     db,
-    sql`insert into ${rateLimit} (key, window_start, count)
-        values (${key}, ${new Date(start).toISOString()}, 1)
-        on conflict (key, window_start) do update set count = ${rateLimit.count} + 1
-        returning count`,
+    sql`with hit as (
+          insert into ${rateLimit} (key, window_start, count)
+          values (${key}, ${new Date(start).toISOString()}, 1)
+          on conflict (key, window_start) do update set count = ${rateLimit.count} + 1
+          returning count)
+        select hit.count,
+               (select p.count from ${rateLimit} p
+                 where p.key = ${key} and p.window_start = ${new Date(start - windowMs).toISOString()}) as previous
+          from hit`,
   );
   const current = Number(rows[0]?.count ?? 1);
-  const previous = await queryRows<{ count: number }>(
-    db,
-    sql`select count from ${rateLimit}
-        where key = ${key} and window_start = ${new Date(start - windowMs).toISOString()}`,
-  );
+  const previousCount = Number(rows[0]?.previous ?? 0);
   const overlap = 1 - (now.getTime() - start) / windowMs;
-  const count = current + Math.ceil(Number(previous[0]?.count ?? 0) * overlap);
+  const count = current + Math.ceil(previousCount * overlap);
   // Old windows are of no use: sweep now and then instead of running a job.
   if (Math.random() < 0.01) {
     await db
