@@ -21,7 +21,7 @@ const cases = readPackCases(registry.testFiles());
 describe('shapes proven by fictional packs', () => {
   it('has cases for each fixture pack', () => {
     expect(new Set(cases.map((c) => c.pack))).toEqual(
-      new Set(['demo-components', 'demo-five-posts', 'wenzhou-county-example']),
+      new Set(['demo-components', 'demo-five-posts', 'demo-midmonth', 'wenzhou-county-example']),
     );
   });
   for (const c of cases) {

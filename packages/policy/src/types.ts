@@ -77,6 +77,43 @@ export type TPayValue = TGradeValue & {
   monthDays: number;
   /** What is payable for the month after pro-rating. */
   payableFen: number;
+  /**
+   * Only from a month's evaluation (`registry.payMonth`) when a version of the pack starting
+   * inside the month changes the figures: the parts, in order. The other fields are then those of
+   * the first part, except `paidDays` and `payableFen`, which are the month's (the parts' sums).
+   */
+  parts?: TPayPart[];
+};
+
+/** A difference between two versions of a pack, with the clause of the newer item. */
+export type TVersionChange = {
+  kind: 'parameter' | 'rule';
+  /** Parameter name or rule id. */
+  name: string;
+  description: string;
+  /** The value (parameters) or the first day of the version (rules) before and after; null = none. */
+  before: string | null;
+  after: string | null;
+  source: string;
+};
+
+/** One stretch of a month under one version of the pack. */
+export type TPayPart = {
+  /** First and last day of the stretch (the first part starts on the month's first day). */
+  from: string;
+  to: string;
+  /** The version period of the pack the stretch falls in. */
+  version: { from: string; to: string | null };
+  /** What this version changes against the previous part's (empty for the first part). */
+  changes: TVersionChange[];
+  grade: number | null;
+  coefficient: string | null;
+  basePayFen: number | null;
+  monthlyTotalFen: number;
+  /** Days paid in the stretch. */
+  paidDays: number;
+  /** This part's share of the month's payable amount (the parts add up to `payableFen`). */
+  payableFen: number;
 };
 
 export type TQuotaLineValue = {

@@ -199,12 +199,16 @@ export const makeBatch = (p: TPackPrograms, date: string): TBatchApi => {
   };
 };
 
-/** Turns worker inputs into columns: vocabulary indices, years by the pack's rule, probation on the date. */
-const encodeWorkers = (
+/**
+ * Turns worker inputs into columns: vocabulary indices, years by the pack's rule, probation on the
+ * date. `keep` keeps further rows for the per-row path (a month's joiners, pay-month-batch.ts).
+ */
+export const encodeWorkers = (
   p: TPackPrograms,
   date: string,
   inputs: readonly unknown[],
   needsRows: (post: number) => boolean,
+  keep?: (w: TWorkerInput) => boolean,
 ): TWorkerColumns => {
   const n = inputs.length;
   const cols: Required<TWorkerColumns> = {
@@ -271,7 +275,8 @@ const encodeWorkers = (
     cols.pensionFen[i] = w.pensionFen ?? -1;
     cols.hiredDay[i] = w.hiredOn ? dayNumber(w.hiredOn) : NO_DAY;
     cols.leftDay[i] = w.leftOn ? dayNumber(w.leftOn) : NO_DAY;
-    cols.rows[i] = needsRows(post.index) || w.statistics || w.allowances ? w : undefined;
+    cols.rows[i] =
+      needsRows(post.index) || w.statistics || w.allowances || keep?.(w) ? w : undefined;
   }
   return cols;
 };

@@ -211,3 +211,61 @@ describe('pro-rating of a part month: batch kernel = trace evaluator, to the fen
     }
   }
 });
+
+describe('a month split by pack versions: batchPayMonth = payMonth, to the fen', () => {
+  // demo-midmonth: base 3000元 → 3300元 from 2025-03-16, coefficients from 2025-06-11, a
+  // parameter pay does not read from 2025-08-20. Random workers, and every joining and leaving
+  // day of the month, through both implementations.
+  for (const month of ['2025-03', '2025-06', '2025-08']) {
+    it(`demo-midmonth ${month}: 5,000 random workers and every joining and leaving day`, () => {
+      const first = `${month}-01`;
+      const pack = registry.at('demo-midmonth', first);
+      const r = rng(month.length * 31 + Number(month.slice(5)));
+      const inputs: Record<string, unknown>[] = Array.from({ length: 5_000 }, () =>
+        randomWorker(pack, r),
+      );
+      for (let d = -1; d <= 31; d++) {
+        const day = addDays(first, d);
+        inputs.push({ post: '网格员', years: 0, hiredOn: day });
+        inputs.push({ post: '委员', years: 5, leftOn: day });
+        inputs.push({ post: '正职', years: 20, hiredOn: first, leftOn: day });
+      }
+      const { out } = registry.batchPayMonth('demo-midmonth', month, inputs);
+      const bad: string[] = [];
+      let split = 0;
+      inputs.forEach((input, i) => {
+        let v: TPayValue | undefined;
+        try {
+          v = registry.payMonth('demo-midmonth', month, input).value;
+        } catch {
+          v = undefined;
+        }
+        const same = v
+          ? out.error[i] === 0 &&
+            out.grade[i] === (v.grade ?? -1) &&
+            out.basePayFen[i] === v.basePayFen &&
+            out.monthlyTotalFen[i] === v.monthlyTotalFen &&
+            out.annualLumpSumFen[i] === v.annualLumpSumFen &&
+            out.paidDays[i] === v.paidDays &&
+            out.payableFen[i] === v.payableFen &&
+            out.parts[i] === (v.parts?.length ?? 1)
+          : out.error[i] !== 0;
+        if (v?.parts) split++;
+        if (!same && bad.length < 5)
+          bad.push(
+            `${JSON.stringify(input)} → 逐条 ${JSON.stringify(v ?? '报错')} 批量 ${JSON.stringify({
+              error: out.error[i],
+              monthlyTotalFen: out.monthlyTotalFen[i],
+              paidDays: out.paidDays[i],
+              payableFen: out.payableFen[i],
+              parts: out.parts[i],
+            })}`,
+          );
+      });
+      expect(bad).toEqual([]);
+      // March and June are split for most rows; August's change is not paid, so never.
+      if (month === '2025-08') expect(split).toBe(0);
+      else expect(split).toBeGreaterThan(1000);
+    }, 60_000);
+  }
+});

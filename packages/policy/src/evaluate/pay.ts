@@ -3,7 +3,13 @@ import { roundNumber } from '../expr/compile.ts';
 import type { TWorkerInput } from '../inputs.ts';
 import type { TRuleEntry } from '../registry/pack-node.ts';
 import { ZRatio, ZYuan } from '../schema/common.ts';
-import { ZAllowanceMode, ZJoinMonth, ZLeaveMonth, ZPeriod } from '../schema/pack-schema.ts';
+import {
+  ZAllowanceMode,
+  ZJoinMonth,
+  ZLeaveMonth,
+  ZPeriod,
+  ZVersionChange,
+} from '../schema/pack-schema.ts';
 import type { TAllowanceValue, TPayValue } from '../types.ts';
 import { dateParts, dayNumber, daysInMonth, monthEnd, monthStart } from '../util/dates.ts';
 import {
@@ -86,6 +92,7 @@ export type TPayProgram = {
         entry: TRuleEntry;
         join: 'full-month' | 'by-days' | 'none';
         leave: 'by-days' | 'full-month';
+        change: 'by-days' | 'month-start';
         rounding: TRounding;
       }
     | undefined;
@@ -211,6 +218,10 @@ export const compilePay = (ctx: TCompileCtx, grade: TGradeProgram): TPayProgram 
         entry: pr,
         join: ctx.ref(pr, ['join'], pr.rule.join, ZJoinMonth, null),
         leave: ctx.ref(pr, ['leave'], pr.rule.leave, ZLeaveMonth, null),
+        change:
+          pr.rule.change === undefined
+            ? ('by-days' as const)
+            : ctx.ref(pr, ['change'], pr.rule.change, ZVersionChange, null),
         rounding: pr.rule.rounding,
       }
     : undefined;
@@ -240,12 +251,17 @@ const payEnv = (
 
 const periodText = (p: 'month' | 'year'): string => (p === 'month' ? '月' : '年');
 
-/** Monthly base pay, performance, allowances, floor, protection and the month's payable amount. */
+/**
+ * Monthly base pay, performance, allowances, floor, protection and the month's payable amount.
+ * `inPart`: the value is one part of a month split by pack versions (evaluatePayMonth), whose
+ * pro-rating step that function writes; this one leaves its own out of the trace.
+ */
 export const evaluatePay = (
   prog: TPayProgram,
   input: TWorkerInput,
   date: string,
   t: TTraceSink,
+  inPart = false,
 ): TPayValue => {
   const ctx = prog.grade.ctx;
   const g = evaluateGrade(prog.grade, input, date, t, false);
@@ -517,7 +533,7 @@ export const evaluatePay = (
     paidDays === monthDays
       ? monthly
       : divRound(monthly * paidDays, monthDays, pr?.rounding ?? 'half-up');
-  if (notes.length || paidDays !== monthDays) {
+  if (!inPart && (notes.length || paidDays !== monthDays)) {
     step(
       t,
       pr?.entry ?? { id: 'month', source: '输入' },

@@ -1,14 +1,20 @@
 import { AppError } from '@shegong/shared';
 import { makeBatch, type TBatchApi } from '../batch/batch.ts';
+import { batchPayMonth, type TPayMonthBatch } from '../batch/pay-month-batch.ts';
 import {
   compilePrograms,
   scalarEvaluations,
   type TPackPrograms,
   type TScalarEvaluations,
+  traced,
 } from '../evaluate/compile-pack.ts';
+import { parseInput } from '../evaluate/context.ts';
+import { evaluatePayMonth, type TMonthSegment } from '../evaluate/pay-month.ts';
+import { parseWorkerInput, ZWorkerInput } from '../inputs.ts';
 import type { TRule } from '../schema/pack-schema.ts';
 import type { TYamlSource } from '../schema/yaml-source.ts';
-import { addDays, isIsoDate } from '../util/dates.ts';
+import type { TPayValue, TTraceStep } from '../types.ts';
+import { addDays, isIsoDate, monthEnd } from '../util/dates.ts';
 import { formatRatio } from '../util/decimal.ts';
 import {
   packNodeFromSource,
@@ -141,6 +147,20 @@ export type TPolicyRegistry = {
   describe: (packId: string, date: string) => TPackDescription;
   /** A new registry that also holds a draft pack extending `packId` with the edits. */
   draft: (packId: string, edits: TDraftEdits) => TPolicyRegistry;
+  /**
+   * Pay of the month `YYYY-MM` with its trace, evaluated on the month's first day or the day of
+   * joining inside it (the facts of that day), and split by calendar days where a version of the
+   * pack starts inside the month and changes the figures (TPayValue.parts). With one version in
+   * the month it equals `at(packId, evalOn).pay(input)`.
+   * @example registry.payMonth('yinchuan-2018', '2025-03', { post: '网格员', years: 2 })
+   */
+  payMonth: (
+    packId: string,
+    month: string,
+    input: unknown,
+  ) => { value: TPayValue; trace: TTraceStep[]; evalOn: string };
+  /** The same for many workers over columns, without traces (batch kernels per version). */
+  batchPayMonth: (packId: string, month: string, inputs: readonly unknown[]) => TPayMonthBatch;
   /** The raw test files of a pack folder (`tests/*.yaml`), for the test runner. */
   testFiles: (packId?: string) => TPolicyFile[];
   /** Rule entries of a pack and its ancestors (all versions), for coverage. */
@@ -249,6 +269,36 @@ const buildRegistry = (
     return bind(programs, date);
   };
 
+  /**
+   * The stretches of the month of `evalOn` under each version of the pack, from the version in
+   * force on `evalOn`; the first starts on the month's first day, the last ends on its last day.
+   */
+  const segmentsAt = (id: string, evalOn: string): TMonthSegment[] => {
+    const first = `${evalOn.slice(0, 7)}-01`;
+    const last = monthEnd(evalOn);
+    const seg = check(id, evalOn);
+    const starts = [
+      seg.from,
+      ...(dates.get(id) as string[]).filter((d) => d > evalOn && d <= last),
+    ];
+    return starts.map((from, i) => {
+      const next = starts[i + 1];
+      const version = i === 0 ? seg : segmentOf(id, from);
+      return {
+        from: i === 0 ? first : from,
+        to: next ? addDays(next, -1) : last,
+        version,
+        programs: at(id, from).programs,
+      };
+    });
+  };
+
+  const monthEvalOn = (month: string, input: unknown): string => {
+    const first = `${month}-01`;
+    const hired = (input as { hiredOn?: unknown } | null)?.hiredOn;
+    return typeof hired === 'string' && hired > first && hired <= monthEnd(first) ? hired : first;
+  };
+
   // Validate every pack in every version period now.
   for (const id of nodes.keys()) {
     if (only && !only.has(id)) continue;
@@ -281,6 +331,20 @@ const buildRegistry = (
       const next = new Map(nodes);
       next.set(draftNode.id, draftNode);
       return buildRegistry(files, next, new Set([draftNode.id]));
+    },
+    payMonth: (id, month, input) => {
+      if (!/^\d{4}-\d{2}$/.test(month))
+        throw new AppError('BAD_REQUEST', `月份「${month}」应为 YYYY-MM`);
+      const evalOn = monthEvalOn(month, input);
+      const segments = segmentsAt(id, evalOn);
+      const w = parseWorkerInput(input, (v) => parseInput(ZWorkerInput, v));
+      const r = traced((t) => evaluatePayMonth(segments, w, evalOn, t));
+      return { ...r, evalOn };
+    },
+    batchPayMonth: (id, month, inputs) => {
+      if (!/^\d{4}-\d{2}$/.test(month))
+        throw new AppError('BAD_REQUEST', `月份「${month}」应为 YYYY-MM`);
+      return batchPayMonth((evalOn) => segmentsAt(id, evalOn), month, inputs);
     },
     testFiles: (id) => {
       const dirs = [...nodes.values()]

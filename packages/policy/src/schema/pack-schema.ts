@@ -32,6 +32,8 @@ export const ZStepSizes = z.strictObject({
 });
 export const ZJoinMonth = z.enum(['full-month', 'by-days', 'none']);
 export const ZLeaveMonth = z.enum(['by-days', 'full-month']);
+/** A pack version starting inside a month: split the month by calendar days, or not at all. */
+export const ZVersionChange = z.enum(['by-days', 'month-start']);
 export const ZAllowanceMode = z.enum(['table', 'cap-of-input']);
 export const ZBool = z.boolean();
 export const ZRoundPair = z.strictObject({ min: ZRounding, max: ZRounding });
@@ -223,6 +225,8 @@ export const ZPayProration = z.strictObject({
   shape: z.literal('pay-proration'),
   join: orRef(ZJoinMonth),
   leave: orRef(ZLeaveMonth),
+  /** A version of the pack starting inside the month (default by-days: split by calendar days). */
+  change: orRef(ZVersionChange).optional(),
   rounding: ZRounding.default('half-up'),
 });
 

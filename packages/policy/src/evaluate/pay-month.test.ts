@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { readPolicyFiles } from '../__fixtures__/read-files.ts';
+import { createPolicyRegistry } from '../registry/registry.ts';
+import { divRound } from '../util/decimal.ts';
+import { splitPayable } from './pay-month.ts';
+
+// A month in which a version of the pack starts (the fictional 示例县丙, demo-midmonth: base
+// 3000元 → 3300元 from 2025-03-16, coefficients 1.20 → 1.25 from 2025-06-11) is paid per version
+// for the calendar days each governs, and the parts add up to the month to the fen.
+
+const registry = createPolicyRegistry(
+  readPolicyFiles('packages/policy/src/__fixtures__/packs/demo-midmonth'),
+);
+const worker = { post: '网格员', years: 4 };
+
+describe('a month split by the versions of its pack', () => {
+  it('pays 1–15 March at 4100元 and 16–31 March at 4460元 (DEMO-M2 第1条)', () => {
+    const { value, trace, evalOn } = registry.payMonth('demo-midmonth', '2025-03', worker);
+    expect(evalOn).toBe('2025-03-01');
+    // 4100 × 15/31 = 1983.870…元 → 1983.87; running sum (4100×15 + 4460×16)/31 = 4285.806…元 →
+    // 4285.81, so the second part is 4285.81 − 1983.87 = 2301.94 (4460 × 16/31 = 2301.935…).
+    expect(
+      value.parts?.map((p) => [p.from, p.to, p.monthlyTotalFen, p.paidDays, p.payableFen]),
+    ).toEqual([
+      ['2025-03-01', '2025-03-15', 410000, 15, 198387],
+      ['2025-03-16', '2025-03-31', 446000, 16, 230194],
+    ]);
+    expect(value.payableFen).toBe(428581);
+    expect(value.paidDays).toBe(31);
+    // The month's other figures are the first part's (the version of the evaluation date).
+    expect(value.monthlyTotalFen).toBe(410000);
+    const second = value.parts?.[1];
+    expect(second?.version).toEqual({ from: '2025-03-16', to: '2025-06-10' });
+    expect(second?.changes).toEqual([
+      {
+        kind: 'parameter',
+        name: 'basePay',
+        description: '基本工资基数',
+        before: '3000元',
+        after: '3300元',
+        source: 'DEMO-M2 第1条',
+      },
+    ]);
+    // The trace shows each part with its dates, version and clause, then the split.
+    const parts = trace.filter((s) => s.rule === 'version-part');
+    expect(parts.map((s) => s.source)).toEqual(['DEMO-M2 第1条', 'DEMO-M2 第1条']);
+    expect(parts[0]?.note).toContain('第1段 2025-03-01至2025-03-15');
+    expect(parts[1]?.note).toContain('自2025-03-16起的版本（基本工资基数3000元→3300元）');
+    const split = trace[trace.length - 1];
+    expect(split?.rule).toBe('dm-proration');
+    expect(split?.result).toBe(428581);
+    expect(split?.note).toContain('1983.87元 + 2301.94元 = 4285.81元');
+    // Each part's own computation is in the trace, once per part.
+    expect(trace.filter((s) => s.rule === 'dm-base-pay').map((s) => s.result)).toEqual([
+      360000, 396000,
+    ]);
+  });
+
+  it('splits June at the new coefficient table of 11 June (DEMO-M3 第1条)', () => {
+    const { value } = registry.payMonth('demo-midmonth', '2025-06', worker);
+    // 3300×1.20+500 = 4460元 for 10 days, 3300×1.25+500 = 4625元 for 20 days of 30:
+    // running sums 1486.666… → 1486.67 and 4570.00, so 1486.67 + 3083.33.
+    expect(value.parts?.map((p) => [p.coefficient, p.paidDays, p.payableFen])).toEqual([
+      ['1.20', 10, 148667],
+      ['1.25', 20, 308333],
+    ]);
+    expect(value.payableFen).toBe(457000);
+    expect(value.parts?.[1]?.changes.map((c) => [c.kind, c.name, c.source])).toEqual([
+      ['rule', 'dm-coefficients-2025', 'DEMO-M3 第1条'],
+      ['rule', 'dm-coefficients', 'DEMO-M 第3条'],
+    ]);
+  });
+
+  it('does not split a month whose new version changes nothing that is paid', () => {
+    // trainingDays changes on 2025-08-20; pay reads only basePay and the coefficients.
+    const month = registry.payMonth('demo-midmonth', '2025-08', worker);
+    const plain = registry.at('demo-midmonth', '2025-08-01').pay(worker);
+    expect(month.value.parts).toBeUndefined();
+    expect(month.value).toEqual(plain.value);
+    expect(month.trace).toEqual(plain.trace);
+    expect(month.value.payableFen).toBe(462500);
+  });
+
+  it('pays a worker joining on 10 March 6 days old, 16 days new (both days included)', () => {
+    const { value, evalOn } = registry.payMonth('demo-midmonth', '2025-03', {
+      post: '网格员',
+      years: 0,
+      hiredOn: '2025-03-10',
+    });
+    expect(evalOn).toBe('2025-03-10');
+    // 3500 × 6/31 = 677.419… → 677.42; (3500×6 + 3800×16)/31 = 2638.709… → 2638.71.
+    expect(value.parts?.map((p) => [p.from, p.paidDays, p.payableFen])).toEqual([
+      ['2025-03-01', 6, 67742],
+      ['2025-03-16', 16, 196129],
+    ]);
+    expect([value.paidDays, value.payableFen]).toEqual([22, 263871]);
+  });
+
+  it('pays a worker joining after the change under the new version only', () => {
+    const { value } = registry.payMonth('demo-midmonth', '2025-03', {
+      post: '网格员',
+      years: 0,
+      hiredOn: '2025-03-20',
+    });
+    // 3800 × 12/31 = 1470.967… → 1470.97
+    expect(value.parts).toBeUndefined();
+    expect([value.monthlyTotalFen, value.paidDays, value.payableFen]).toEqual([380000, 12, 147097]);
+  });
+
+  it('pays a worker leaving before the change under the old version only', () => {
+    const { value } = registry.payMonth('demo-midmonth', '2025-03', {
+      ...worker,
+      leftOn: '2025-03-10',
+    });
+    // 4100 × 10/31 = 1322.580… → 1322.58
+    expect(value.parts).toBeUndefined();
+    expect([value.paidDays, value.payableFen]).toEqual([10, 132258]);
+  });
+
+  it('pays the whole month at the first day’s figures under the reading month-start', () => {
+    const draft = registry.draft('demo-midmonth', {
+      options: { versionChange: { chosen: 'month-start' } },
+    });
+    const { value } = draft.payMonth('demo-midmonth-draft', '2025-03', worker);
+    expect(value.parts).toBeUndefined();
+    expect(value.payableFen).toBe(410000);
+  });
+
+  it('gives the figures of the batch kernels for the same rows', () => {
+    const inputs = [
+      worker,
+      { post: '网格员', years: 0, hiredOn: '2025-03-10' },
+      { post: '网格员', years: 0, hiredOn: '2025-03-20' },
+      { ...worker, leftOn: '2025-03-10' },
+      { ...worker, leftOn: '2025-03-20' },
+      { post: '正职', years: 7 },
+    ];
+    const { out } = registry.batchPayMonth('demo-midmonth', '2025-03', inputs);
+    inputs.forEach((input, i) => {
+      const v = registry.payMonth('demo-midmonth', '2025-03', input).value;
+      expect([out.paidDays[i], out.payableFen[i], out.parts[i]]).toEqual([
+        v.paidDays,
+        v.payableFen,
+        v.parts?.length ?? 1,
+      ]);
+    });
+    // 4100×15/31 + 4460×5/31 for a worker leaving on the 20th: (61500 + 22300)/31 = 2703.2258…元
+    expect(out.payableFen[4]).toBe(270323);
+  });
+});
+
+describe('splitPayable: parts rounded on their running sum', () => {
+  it('adds up to the month rounded once, each part within a fen of its exact share', () => {
+    let seed = 7;
+    const r = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    for (let n = 0; n < 2000; n++) {
+      const monthDays = 28 + Math.floor(r() * 4);
+      const k = 2 + Math.floor(r() * 3);
+      let left = monthDays;
+      const parts = Array.from({ length: k }, (_, i) => {
+        const days = i === k - 1 ? left : Math.floor(r() * left);
+        left -= days;
+        return { monthlyFen: 100000 + Math.floor(r() * 900000), days };
+      });
+      for (const rounding of ['half-up', 'floor', 'half-even'] as const) {
+        const fen = splitPayable(parts, monthDays, rounding);
+        const exactSum = parts.reduce((s, p) => s + p.monthlyFen * p.days, 0);
+        expect(fen.reduce((a, b) => a + b, 0)).toBe(divRound(exactSum, monthDays, rounding));
+        fen.forEach((f, i) => {
+          const p = parts[i] as { monthlyFen: number; days: number };
+          expect(Math.abs(f * monthDays - p.monthlyFen * p.days)).toBeLessThanOrEqual(monthDays);
+        });
+      }
+    }
+  });
+
+  it('gives a full month of one figure exactly, however it is cut', () => {
+    expect(
+      splitPayable(
+        [
+          { monthlyFen: 333333, days: 10 },
+          { monthlyFen: 333333, days: 21 },
+        ],
+        31,
+        'half-up',
+      ),
+    ).toEqual([107527, 225806]);
+  });
+});
