@@ -77,5 +77,30 @@ export const listResults = (db: TExecutor, workerIds: string[], year: number) =>
 export const listScores = (db: TExecutor, cycleId: string) =>
   db.select().from(assessmentScore).where(eq(assessmentScore.cycleId, cycleId));
 
-export const updateArchiveData = (db: TExecutor, id: string, data: Record<string, unknown>) =>
-  db.update(archiveItem).set({ data }).where(eq(archiveItem.id, id));
+/**
+ * Writes a worker's dimension scores of a cycle, replacing earlier ones. The conflict names the
+ * key's constraint, not its columns: on Citus the key also holds county_code (citus-layout.sql).
+ */
+export const upsertScore = (
+  db: TExecutor,
+  s: Pick<
+    typeof assessmentScore.$inferInsert,
+    'cycleId' | 'workerId' | 'countyCode' | 'scores' | 'total'
+  >,
+) =>
+  db.execute(sql`
+    insert into ${assessmentScore} (cycle_id, worker_id, county_code, scores, total)
+    values (${s.cycleId}, ${s.workerId}, ${s.countyCode}, ${JSON.stringify(s.scores)}::jsonb, ${s.total ?? null})
+    on conflict on constraint assessment_score_pk
+    do update set scores = excluded.scores, total = excluded.total, updated_at = now()`);
+
+/** Corrects an archive item's data (by its key with county_code: one shard on Citus). */
+export const updateArchiveData = (
+  db: TExecutor,
+  item: { id: string; countyCode: string },
+  data: Record<string, unknown>,
+) =>
+  db
+    .update(archiveItem)
+    .set({ data })
+    .where(and(eq(archiveItem.id, item.id), eq(archiveItem.countyCode, item.countyCode)));

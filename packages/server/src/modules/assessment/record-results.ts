@@ -1,10 +1,8 @@
 import { parseRatio } from '@shegong/policy';
 import { AppError, type TFieldIssue, type ZAssessmentResults } from '@shegong/shared';
-import { sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { writeAudit } from '../../audit/audit.ts';
 import { inTransaction, type TCtx } from '../../context.ts';
-import { assessmentScore } from '../../db/schema/index.ts';
 import { addArchiveItem } from '../worker/add-archive-item.ts';
 import {
   findCycle,
@@ -12,6 +10,7 @@ import {
   listResults,
   type TCycleRow,
   updateArchiveData,
+  upsertScore,
 } from './assessment.repo.ts';
 
 /** The pack's assessment rule of a cycle (cap on 优秀, rewards, dimensions). */
@@ -78,13 +77,13 @@ export const recordResults = (
       if (!w) continue;
       if (r.scores && Object.keys(r.scores).length) {
         const total = weightedScore(r.scores, cycle.dimensions);
-        await tx.db
-          .insert(assessmentScore)
-          .values({ cycleId, workerId: w.id, countyCode: w.countyCode, scores: r.scores, total })
-          .onConflictDoUpdate({
-            target: [assessmentScore.cycleId, assessmentScore.workerId],
-            set: { scores: r.scores, total, updatedAt: sql`now()` },
-          });
+        await upsertScore(tx.db, {
+          cycleId,
+          workerId: w.id,
+          countyCode: w.countyCode,
+          scores: r.scores,
+          total,
+        });
       }
       if (!r.grade) continue;
       const item = existing.get(w.id);
@@ -98,7 +97,7 @@ export const recordResults = (
         });
         changed++;
       } else if ((item.data as { grade?: string }).grade !== r.grade) {
-        await updateArchiveData(tx.db, item.id, { ...item.data, ...data });
+        await updateArchiveData(tx.db, item, { ...item.data, ...data });
         await writeAudit(tx.db, {
           actorId: tx.actor.id,
           actorName: tx.actor.username,

@@ -19,6 +19,7 @@ import {
   type TStatDelta,
   writeStatDelta,
 } from '../stats/stat-maintenance.ts';
+import { alignRecordsToWorkerCounty } from '../worker/worker.repo.ts';
 import { CopyLines, copyText, textLine } from './copy.ts';
 import {
   missingColumns,
@@ -278,6 +279,8 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
   const createdStats = new Map<string, { county: string; keys: TKeySums }>();
   const changedIds: string[] = [];
   const closePostsOf: string[] = [];
+  /** Workers whose county changes: their records follow (alignRecordsToWorkerCounty). */
+  const countyMoved: string[] = [];
   let changeItems = '';
   let staged = 0;
   const actor = { actorId: ctx.actor.id, actorName: ctx.actor.username };
@@ -449,6 +452,7 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
         }
       }
       const communityChanged = old.community_code !== now.community_code;
+      if (old.county_code !== now.county_code) countyMoved.push(old.id);
       const postChanged = old.post_title !== now.post_title;
       if (communityChanged || postChanged) {
         closePostsOf.push(old.id);
@@ -666,6 +670,7 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
           );
         }
         await copyText(database, db, 'archive_item', ARCHIVE_COLUMNS, changeItems);
+        await alignRecordsToWorkerCounty(db, countyMoved);
         await db.execute(sql`delete from import_stage_worker where batch_id = ${batchId}`);
       }
       for (const [path, group] of createdStats) {

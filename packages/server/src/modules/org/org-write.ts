@@ -14,6 +14,7 @@ import { inTransaction, type TCtx } from '../../context.ts';
 import { org, orgFact, orgMove, worker } from '../../db/schema/index.ts';
 import { newId } from '../../security/ids.ts';
 import { applyCommunityMoveStats, refreshOrgStats } from '../stats/stat-maintenance.ts';
+import { alignRecordsToWorkerCounty } from '../worker/worker.repo.ts';
 import { findOrgInScope } from './org.repo.ts';
 
 const audit = (
@@ -152,6 +153,11 @@ export const moveCommunity = (ctx: TCtx, code: string, input: z.infer<typeof ZMo
       })
       .where(sql`${worker.orgPath} like ${prefix}`)
       .returning({ id: worker.id });
+    if ((target.countyCode ?? node.countyCode) !== node.countyCode)
+      await alignRecordsToWorkerCounty(
+        tx.db,
+        moved.map((m) => m.id),
+      );
     await applyCommunityMoveStats(tx.db, node.code, oldPath);
     await tx.db.insert(orgMove).values({
       id: newId(),

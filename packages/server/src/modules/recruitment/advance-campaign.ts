@@ -79,7 +79,7 @@ export const advanceCampaign = (ctx: TCtx, id: string, input: z.output<typeof ZA
     if (next === '公示') {
       set.noticeFrom = input.noticeFrom ?? null;
       set.noticeUntil = input.noticeUntil ?? null;
-      for (const a of candidates) await updateApplication(tx.db, a.id, { outcome: '拟聘用' });
+      for (const a of candidates) await updateApplication(tx.db, a, { outcome: '拟聘用' });
     }
     await updateCampaign(tx.db, id, set);
     await writeAudit(tx.db, {

@@ -86,12 +86,12 @@ export const hireCampaign = (ctx: TCtx, id: string, hiredOn: string) =>
             probationMonths: probation?.months ?? 0,
           },
         });
-      await updateApplication(tx.db, a.id, { outcome: '已聘用', workerId: created.id });
+      await updateApplication(tx.db, a, { outcome: '已聘用', workerId: created.id });
       hired.push({ name: a.name, workerId: created.id, probationUntil });
     }
     for (const a of apps)
       if (a.review === '通过' && a.outcome === null)
-        await updateApplication(tx.db, a.id, { outcome: '未录用' });
+        await updateApplication(tx.db, a, { outcome: '未录用' });
     await updateCampaign(tx.db, id, { step: '聘用', status: '已完成', hiredOn });
     await writeAudit(tx.db, {
       actorId: tx.actor.id,

@@ -20,17 +20,18 @@ export type TApplicationRow = typeof recruitmentApplication.$inferSelect;
 const campaignScope = (scope: TScope): SQL =>
   scope.kind === 'self' ? sql`false` : pathInScope(recruitmentCampaign.orgPath, scope);
 
-export const listCampaigns = (db: TExecutor, scope: TScope, under: string) =>
-  db
+/**
+ * Campaigns under a path with their seats and number of applications. The applications are
+ * counted in a second query over the listed campaigns: on Citus a subquery correlated with a
+ * reference table (the campaign) cannot read a distributed one (the applications).
+ */
+export const listCampaigns = async (db: TExecutor, scope: TScope, under: string) => {
+  const rows = await db
     .select({
       campaign: recruitmentCampaign,
       orgName: org.name,
       seats:
         sql<number>`(select coalesce(sum(p.seats), 0) from recruitment_post p where p.campaign_id = ${recruitmentCampaign.id})`.mapWith(
-          Number,
-        ),
-      applications:
-        sql<number>`(select count(*) from recruitment_application a where a.campaign_id = ${recruitmentCampaign.id})`.mapWith(
           Number,
         ),
     })
@@ -44,6 +45,21 @@ export const listCampaigns = (db: TExecutor, scope: TScope, under: string) =>
     )
     .orderBy(desc(recruitmentCampaign.announcedOn), desc(recruitmentCampaign.createdAt))
     .limit(200);
+  const ids = rows.map((r) => r.campaign.id);
+  const counts =
+    ids.length === 0
+      ? []
+      : await db
+          .select({
+            campaignId: recruitmentApplication.campaignId,
+            n: sql<number>`count(*)`.mapWith(Number),
+          })
+          .from(recruitmentApplication)
+          .where(inArray(recruitmentApplication.campaignId, ids))
+          .groupBy(recruitmentApplication.campaignId);
+  const byCampaign = new Map(counts.map((c) => [c.campaignId, c.n]));
+  return rows.map((r) => ({ ...r, applications: byCampaign.get(r.campaign.id) ?? 0 }));
+};
 
 export const findCampaign = async (db: TExecutor, scope: TScope, id: string) =>
   (
@@ -80,11 +96,18 @@ export const findApplication = async (db: TExecutor, scope: TScope, id: string) 
       .limit(1)
   )[0];
 
+/** Updates an application by its key with county_code (one shard on Citus). */
 export const updateApplication = (
   db: TExecutor,
-  id: string,
+  a: { id: string; countyCode: string },
   set: Partial<typeof recruitmentApplication.$inferInsert>,
-) => db.update(recruitmentApplication).set(set).where(eq(recruitmentApplication.id, id));
+) =>
+  db
+    .update(recruitmentApplication)
+    .set(set)
+    .where(
+      and(eq(recruitmentApplication.id, a.id), eq(recruitmentApplication.countyCode, a.countyCode)),
+    );
 
 export const updateCampaign = (
   db: TExecutor,

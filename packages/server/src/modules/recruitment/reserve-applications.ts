@@ -37,8 +37,7 @@ export const reserveApplications = (ctx: TCtx, id: string, applicationIds: reado
         { where: { field: 'applicationIds' } },
       );
     const on = todayIso();
-    for (const a of chosen)
-      await updateApplication(tx.db, a.id, { outcome: '后备', reserveFrom: on });
+    for (const a of chosen) await updateApplication(tx.db, a, { outcome: '后备', reserveFrom: on });
     await writeAudit(tx.db, {
       actorId: tx.actor.id,
       actorName: tx.actor.username,

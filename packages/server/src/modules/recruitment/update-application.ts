@@ -63,7 +63,7 @@ export const updateApplicationStep = (
     if (scored && a.review !== '通过')
       throw new AppError('CONFLICT', `${a.name}未通过资格审查`, { where: { field: 'review' } });
     if (Object.keys(set).length === 0) return { id, changed: false };
-    await updateApplication(tx.db, id, set);
+    await updateApplication(tx.db, a, set);
     const before = Object.fromEntries(
       Object.keys(set).map((k) => [k, a[k as keyof TApplicationRow]]),
     );

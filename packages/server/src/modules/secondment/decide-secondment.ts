@@ -1,5 +1,4 @@
 import { AppError } from '@shegong/shared';
-import { eq } from 'drizzle-orm';
 import { writeAudit } from '../../audit/audit.ts';
 import { inTransaction, type TCtx } from '../../context.ts';
 import { secondmentRequest } from '../../db/schema/index.ts';
@@ -8,7 +7,7 @@ import { addArchiveItem } from '../worker/add-archive-item.ts';
 import { updateWorker } from '../worker/update-worker.ts';
 import { findWorkerInScope } from '../worker/worker.repo.ts';
 import { checkSecondment } from './check-secondment.ts';
-import { findSecondment, setArchiveEnd } from './secondment.repo.ts';
+import { findSecondment, requestKey, setArchiveEnd } from './secondment.repo.ts';
 
 /**
  * Approves or refuses a pending request. Approval checks the pack's limits again (others may
@@ -55,7 +54,7 @@ export const decideSecondment = (
         reason: `${r.kind}至${r.borrower}（${r.fromOn}至${r.toOn}）`,
       });
     }
-    await tx.db.update(secondmentRequest).set(set).where(eq(secondmentRequest.id, id));
+    await tx.db.update(secondmentRequest).set(set).where(requestKey(r));
     await writeAudit(tx.db, {
       actorId: tx.actor.id,
       actorName: tx.actor.username,
@@ -81,7 +80,7 @@ export const returnSecondment = (ctx: TCtx, id: string, returnedOn: string) =>
         where: { field: 'returnedOn' },
       });
     if (r.archiveItemId && returnedOn < r.toOn)
-      await setArchiveEnd(tx.db, r.archiveItemId, returnedOn);
+      await setArchiveEnd(tx.db, { id: r.archiveItemId, countyCode: r.countyCode }, returnedOn);
     const w = await findWorkerInScope(tx.db, tx.actor.scope, r.workerId);
     if (w && w.status === '借调')
       await updateWorker(tx, w.id, {
@@ -93,7 +92,7 @@ export const returnSecondment = (ctx: TCtx, id: string, returnedOn: string) =>
     await tx.db
       .update(secondmentRequest)
       .set({ status: '已归岗', returnedOn })
-      .where(eq(secondmentRequest.id, id));
+      .where(requestKey(r));
     await writeAudit(tx.db, {
       actorId: tx.actor.id,
       actorName: tx.actor.username,

@@ -15,7 +15,13 @@ export const listSecondments = (db: TExecutor, scope: TScope, under: string) =>
   db
     .select({ request: secondmentRequest, name: worker.name, communityName: org.name })
     .from(secondmentRequest)
-    .innerJoin(worker, eq(worker.id, secondmentRequest.workerId))
+    .innerJoin(
+      worker,
+      and(
+        eq(worker.id, secondmentRequest.workerId),
+        eq(worker.countyCode, secondmentRequest.countyCode),
+      ),
+    )
     .leftJoin(org, eq(org.code, worker.communityCode))
     .where(and(...requestScope(scope), sql`${secondmentRequest.orgPath} like ${`${under}%`}`))
     .orderBy(desc(secondmentRequest.createdAt))
@@ -71,5 +77,17 @@ export const streetWorkers = (db: TExecutor, streetPath: string) =>
     .from(worker)
     .where(and(sql`${worker.orgPath} like ${`${streetPath}%`}`, sql`${worker.status} <> '已退出'`));
 
-export const setArchiveEnd = (db: TExecutor, id: string, endOn: string) =>
-  db.update(archiveItem).set({ endOn }).where(eq(archiveItem.id, id));
+/** A request by its key with county_code (one shard on Citus). */
+export const requestKey = (r: { id: string; countyCode: string }) =>
+  and(eq(secondmentRequest.id, r.id), eq(secondmentRequest.countyCode, r.countyCode));
+
+/** Ends a secondment's archive item (written with the request's county, the worker's). */
+export const setArchiveEnd = (
+  db: TExecutor,
+  item: { id: string; countyCode: string },
+  endOn: string,
+) =>
+  db
+    .update(archiveItem)
+    .set({ endOn })
+    .where(and(eq(archiveItem.id, item.id), eq(archiveItem.countyCode, item.countyCode)));

@@ -204,7 +204,7 @@ export const decideProposal = (
         decidedAt,
         decisionNote: decision.note ?? null,
       })
-      .where(eq(workflowProposal.id, p.id));
+      .where(and(eq(workflowProposal.id, p.id), eq(workflowProposal.countyCode, p.countyCode)));
     await writeAudit(tx.db, {
       actorId: tx.actor.id,
       actorName: tx.actor.username,
@@ -240,7 +240,13 @@ export const listProposals = async (
   const rows = await db
     .select({ p: workflowProposal, workerName: worker.name, communityName: org.name })
     .from(workflowProposal)
-    .leftJoin(worker, eq(worker.id, workflowProposal.workerId))
+    .leftJoin(
+      worker,
+      and(
+        eq(worker.id, workflowProposal.workerId),
+        eq(worker.countyCode, workflowProposal.countyCode),
+      ),
+    )
     .leftJoin(org, eq(org.code, worker.communityCode))
     .where(and(...conditions))
     .orderBy(desc(workflowProposal.createdAt))

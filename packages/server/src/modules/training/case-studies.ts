@@ -1,5 +1,5 @@
 import { AppError } from '@shegong/shared';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { writeAudit } from '../../audit/audit.ts';
 import { inTransaction, type TCtx } from '../../context.ts';
 import { caseStudy } from '../../db/schema/index.ts';
@@ -59,7 +59,7 @@ export const reviewCaseStudy = (
         reviewedBy: tx.actor.id,
         reviewedAt: new Date().toISOString(),
       })
-      .where(eq(caseStudy.id, id));
+      .where(and(eq(caseStudy.id, id), eq(caseStudy.countyCode, study.countyCode)));
     if (input.status === '已通过')
       await addArchiveItem(tx, study.workerId, {
         kind: 'note',

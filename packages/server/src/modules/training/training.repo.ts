@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { TScope } from '../../context.ts';
 import type { TExecutor } from '../../db/client.ts';
 import {
@@ -19,16 +19,14 @@ export type TCourseRow = typeof trainingCourse.$inferSelect;
 const courseScope = (scope: TScope): SQL =>
   scope.kind === 'self' ? sql`false` : pathInScope(trainingCourse.orgPath, scope);
 
-export const listCourses = (db: TExecutor, scope: TScope, under: string) =>
-  db
-    .select({
-      course: trainingCourse,
-      orgName: org.name,
-      attendees:
-        sql<number>`(select count(*) from training_attendance a where a.course_id = ${trainingCourse.id})`.mapWith(
-          Number,
-        ),
-    })
+/**
+ * Courses under a path with their number of attendees, counted in a second query over the listed
+ * courses: on Citus a subquery correlated with a reference table (the course) cannot read a
+ * distributed one (the attendance).
+ */
+export const listCourses = async (db: TExecutor, scope: TScope, under: string) => {
+  const rows = await db
+    .select({ course: trainingCourse, orgName: org.name })
     .from(trainingCourse)
     .leftJoin(org, eq(org.code, trainingCourse.orgCode))
     .where(
@@ -39,6 +37,21 @@ export const listCourses = (db: TExecutor, scope: TScope, under: string) =>
     )
     .orderBy(desc(trainingCourse.startOn))
     .limit(200);
+  const ids = rows.map((r) => r.course.id);
+  const counts =
+    ids.length === 0
+      ? []
+      : await db
+          .select({
+            courseId: trainingAttendance.courseId,
+            n: sql<number>`count(*)`.mapWith(Number),
+          })
+          .from(trainingAttendance)
+          .where(inArray(trainingAttendance.courseId, ids))
+          .groupBy(trainingAttendance.courseId);
+  const byCourse = new Map(counts.map((c) => [c.courseId, c.n]));
+  return rows.map((r) => ({ ...r, attendees: byCourse.get(r.course.id) ?? 0 }));
+};
 
 export const findCourse = async (db: TExecutor, scope: TScope, id: string) =>
   (
@@ -60,7 +73,13 @@ export const listAttendees = (db: TExecutor, scope: TScope, courseId: string) =>
       passed: trainingAttendance.passed,
     })
     .from(trainingAttendance)
-    .innerJoin(worker, eq(worker.id, trainingAttendance.workerId))
+    .innerJoin(
+      worker,
+      and(
+        eq(worker.id, trainingAttendance.workerId),
+        eq(worker.countyCode, trainingAttendance.countyCode),
+      ),
+    )
     .leftJoin(org, eq(org.code, worker.communityCode))
     .where(and(eq(trainingAttendance.courseId, courseId), workerInScope(scope)))
     .orderBy(asc(worker.orgPath), asc(worker.name));
@@ -69,7 +88,10 @@ export const listCaseStudies = (db: TExecutor, scope: TScope, under: string, yea
   db
     .select({ study: caseStudy, name: worker.name, communityName: org.name })
     .from(caseStudy)
-    .innerJoin(worker, eq(worker.id, caseStudy.workerId))
+    .innerJoin(
+      worker,
+      and(eq(worker.id, caseStudy.workerId), eq(worker.countyCode, caseStudy.countyCode)),
+    )
     .leftJoin(org, eq(org.code, worker.communityCode))
     .where(
       and(
@@ -86,7 +108,10 @@ export const findCaseStudy = async (db: TExecutor, scope: TScope, id: string) =>
     await db
       .select({ study: caseStudy })
       .from(caseStudy)
-      .innerJoin(worker, eq(worker.id, caseStudy.workerId))
+      .innerJoin(
+        worker,
+        and(eq(worker.id, caseStudy.workerId), eq(worker.countyCode, caseStudy.countyCode)),
+      )
       .where(and(eq(caseStudy.id, id), workerInScope(scope)))
       .limit(1)
   )[0]?.study;

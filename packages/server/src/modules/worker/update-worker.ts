@@ -10,6 +10,7 @@ import { inTransaction, type TCtx } from '../../context.ts';
 import { newId } from '../../security/ids.ts';
 import { applyWorkerStatDelta } from '../stats/stat-maintenance.ts';
 import {
+  alignRecordsToWorkerCounty,
   closeOpenPosts,
   findWorkerInScope,
   insertArchiveItems,
@@ -136,6 +137,8 @@ export const updateWorker = async (ctx: TCtx, id: string, input: TUpdateWorker) 
     }
     await applyWorkerStatDelta(tx.db, current, { ...current, ...set });
     await insertArchiveItems(tx.db, archive);
+    if (set.countyCode !== undefined && set.countyCode !== current.countyCode)
+      await alignRecordsToWorkerCounty(tx.db, [id]);
     const before = Object.fromEntries(
       Object.keys(set).map((k) => [k, current[k as keyof TWorkerRow]]),
     );

@@ -136,6 +136,38 @@ export const closeOpenPosts = (db: TExecutor, workerId: string, endOn: string) =
     );
 
 /** The org nodes (community, its street, a grid) a worker refers to, looked up in scope. */
+/**
+ * The tables of a worker's records that carry the worker's county_code: the archive and the
+ * workflows' per-worker records. On Citus they are distributed with worker and joined with it on
+ * (worker_id, county_code), so their county must follow the worker's.
+ */
+export const WORKER_RECORD_TABLES = [
+  'archive_item',
+  'recruitment_application',
+  'workflow_proposal',
+  'assessment_score',
+  'training_attendance',
+  'case_study',
+  'secondment_request',
+] as const;
+
+/**
+ * After workers moved to another county (a community change, a community moved to a street of
+ * another county, an import), gives their records the worker's county again. PostgreSQL only:
+ * on Citus a row cannot change its distribution value (docs/operations.md).
+ */
+export const alignRecordsToWorkerCounty = async (db: TExecutor, workerIds: readonly string[]) => {
+  for (let i = 0; i < workerIds.length; i += 5000) {
+    const ids = `{${workerIds.slice(i, i + 5000).join(',')}}`;
+    for (const table of WORKER_RECORD_TABLES)
+      await db.execute(
+        sql`update ${sql.identifier(table)} x set county_code = w.county_code from worker w
+              where w.id = x.worker_id and w.id = any(${ids}::uuid[])
+                and x.county_code <> w.county_code`,
+      );
+  }
+};
+
 export const findOrgs = (db: TExecutor, codes: string[]) =>
   codes.length === 0
     ? Promise.resolve([])
