@@ -14,12 +14,15 @@ import {
   workerPayInput,
 } from './pay-inputs.ts';
 
-// A month's pay for many workers: the pack's batch kernel for every full month (no traces),
-// the trace evaluator for the few rows joining or leaving in the month (evaluated on the day of
-// joining, under the pack version of that day; both implementations pro-rate by the pack's
-// pay-proration rule and agree to the fen, see policy batch/parity.test.ts) and for rows the
-// kernel cannot evaluate (its error message). The figures are the
-// pack's; this file only moves them between the registry's rows and the pay lines.
+// A month's pay for many workers: the registry's month batch (`batchPayMonth`: the batch kernel
+// of every pack version in the month, no traces) for every full month, the month's trace
+// evaluator (`payMonth`) for the few rows joining or leaving in the month (evaluated on the day
+// of joining, under the pack version of that day; both implementations pro-rate by the pack's
+// pay-proration rule, split a month at a version starting inside it, and agree to the fen, see
+// policy batch/parity.test.ts) and for rows the kernel cannot evaluate (its error message). The
+// figures are the pack's; this file only moves them between the registry's rows and the pay
+// lines. A split month's line shows the figures of its first part and the month's payable sum;
+// its 为什么 shows the parts.
 
 /** One computed line, in the columns of `pay_line`. */
 export type TPayLineRow = {
@@ -153,9 +156,9 @@ const formatScaled = (scaled: number, decimals: number): string => {
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** The trace evaluator for one row: its line, or an open line with the engine's reason. */
+/** The trace evaluator for one row's month: its line, or an open line with the engine's reason. */
 const tracedLine = (
-  pack: TCompiledPack,
+  policies: TPolicyRegistry,
   w: TPayWorkerRow,
   month: string,
   packId: string,
@@ -163,7 +166,8 @@ const tracedLine = (
   input: TWorkerInput,
 ): TPayLineRow => {
   try {
-    return lineFromValue(w, month, packId, evalOn, input, pack.pay(input).value);
+    const { value } = policies.payMonth(packId, month, input);
+    return lineFromValue(w, month, packId, evalOn, input, value);
   } catch (error) {
     return openLine(w, month, packId, evalOn, errorText(error), input);
   }
@@ -238,21 +242,21 @@ export const computeMonthLines = (
           dayPack = pack;
         }
         const input = withStatistics(workerPayInput(w, dayPack, evalOn, district), ctx);
-        lines[i] = tracedLine(dayPack, w, month, packId, evalOn, input);
+        lines[i] = tracedLine(policies, w, month, packId, evalOn, input);
         continue;
       }
       batchRows.push(i);
       batchInputs.push(withStatistics(workerPayInput(w, pack, first, district), ctx));
     }
     if (batchRows.length === 0) continue;
-    let cols: ReturnType<TCompiledPack['batch']['workerColumns']>;
+    let batch: ReturnType<TPolicyRegistry['batchPayMonth']>;
     try {
-      cols = pack.batch.workerColumns(batchInputs);
+      batch = policies.batchPayMonth(packId, month, batchInputs);
     } catch {
       // An input the kernel's encoder refuses: every row through the trace evaluator.
       batchRows.forEach((i, k) => {
         lines[i] = tracedLine(
-          pack,
+          policies,
           workers[i] as TPayWorkerRow,
           month,
           packId,
@@ -262,12 +266,12 @@ export const computeMonthLines = (
       });
       continue;
     }
-    const out = pack.batch.pay(cols);
+    const { cols, out } = batch;
     batchRows.forEach((i, k) => {
       const w = workers[i] as TPayWorkerRow;
       const input = batchInputs[k] as TWorkerInput;
       if (out.error[k] !== 0) {
-        lines[i] = tracedLine(pack, w, month, packId, first, input);
+        lines[i] = tracedLine(policies, w, month, packId, first, input);
         return;
       }
       const grade = out.grade[k] as number;

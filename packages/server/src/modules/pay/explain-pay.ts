@@ -10,7 +10,7 @@ import { findLine, findRunInScope, loadPayWorkersById } from './pay.repo.ts';
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** The trace of a line from the input it was computed with, under the pack version of its date. */
+/** The trace of a line's month from the input it was computed with, under the pack's versions. */
 const traceOf = (
   policies: TPolicyRegistry,
   packId: string | null,
@@ -21,7 +21,8 @@ const traceOf = (
   if (!packId || !input) return { value: null, trace: [], error: null, packName: null };
   try {
     const pack = policies.at(packId, evalOn);
-    const r = pack.pay(input);
+    // The month of the line, split where a version of the pack starts inside it.
+    const r = policies.payMonth(packId, evalOn.slice(0, 7), input);
     const trace: TTraceStepView[] = [...r.trace];
     if (oneOffFen) {
       trace.push({

@@ -50,8 +50,10 @@ export const hiredOnOf = (w: Pick<TPayWorkerRow, 'hiredOn' | 'serviceStartedOn'>
 
 /**
  * The date a worker's month is evaluated on: the first day of the month, or the day of joining
- * when it falls inside the month (the state at the start of the month governs it; a change in
- * the middle of a month applies from the next month — it is not split).
+ * when it falls inside the month (the worker's record on that day governs the month; a change of
+ * the record in the middle of a month applies from the next month). A version of the pack that
+ * starts inside the month is a different matter: the engine splits the month at it
+ * (`registry.payMonth`).
  */
 export const evalDateOf = (
   w: Pick<TPayWorkerRow, 'hiredOn' | 'serviceStartedOn'>,

@@ -426,6 +426,102 @@ describe(`pay sheets (${testDbKind()})`, () => {
     }
   });
 
+  it('splits a month at a pack version starting inside it, on the sheet and in its 为什么', async () => {
+    // A test edit of the 银川 pack (the seeds have no mid-month pay change): the 基本薪酬基准 rises
+    // from 2000元 to 2200元 on 16 October 2026. October (31 days) is paid 1–15 at the old and
+    // 16–31 at the new base, by calendar days as the pack's yc-proration counts part months,
+    // each part rounded on the running sum so that the parts add up to the month.
+    services.policies = await editedPolicies('yinchuan-2018', (text) =>
+      text.replace(
+        '      - { effective_from: 2019-01-01, value: 2000 }\n  probationMonths:',
+        '      - { effective_from: 2019-01-01, value: 2000 }\n      - { effective_from: 2026-10-16, value: 2200 }\n  probationMonths:',
+      ),
+    );
+    try {
+      const xx = '640105001001';
+      const stayer = await admin.post('/api/workers', {
+        name: '测试月中调标',
+        idNumber: idNumber('64010519900101203'),
+        communityCode: xx,
+        postTitle: '委员',
+        serviceStartedOn: '2020-01-01',
+        hiredOn: '2020-01-01',
+        educationLevel: '大专',
+      });
+      const joiner = await admin.post('/api/workers', {
+        name: '测试月中入职',
+        idNumber: idNumber('64010519900101204'),
+        communityCode: xx,
+        postTitle: '委员',
+        serviceStartedOn: '2026-10-10',
+        hiredOn: '2026-10-10',
+        educationLevel: '大专',
+      });
+      const res = await admin.post('/api/pay/runs/compute', {
+        org: '640105001000',
+        month: '2026-10',
+      });
+      await waitForJob(admin, res.body.jobId);
+      const list = await admin.get('/api/pay/runs?org=640105001000&month=2026-10');
+      const runId = list.body.streets[0].run.id;
+      const detail = await admin.get(`/api/pay/runs/${runId}`);
+      const of = (id: string) => detail.body.lines.find((l: TLine) => l.workerId === id);
+      // 两委成员 6年 → 3级 1.25: 2500元 a month before, 2750元 after. 2500 × 15/31 = 1209.677…
+      // → 1209.68; (2500×15 + 2750×16)/31 = 2629.032… → 2629.03 for the month (1419.35 after).
+      expect(of(stayer.body.id)).toMatchObject({
+        grade: 3,
+        monthlyFen: 250000,
+        paidDays: 31,
+        payableFen: 262903,
+      });
+      // Joining on 10 October, 0年 → 2级 1.20: 2400元, then 2640元. 10–15 is 6 days, 16–31 is
+      // 16: 2400 × 6/31 = 464.516… → 464.52; (2400×6 + 2640×16)/31 = 1827.096… → 1827.10.
+      expect(of(joiner.body.id)).toMatchObject({
+        grade: 2,
+        monthlyFen: 240000,
+        paidDays: 22,
+        payableFen: 182710,
+      });
+      const why = await admin.get(`/api/pay/runs/${runId}/lines/${stayer.body.id}/explain`);
+      expect(why.status, JSON.stringify(why.body)).toBe(200);
+      expect(
+        why.body.value.parts.map((p: Record<string, unknown>) => [
+          p.from,
+          p.to,
+          p.version && (p.version as { from: string }).from,
+          p.monthlyTotalFen,
+          p.paidDays,
+          p.payableFen,
+        ]),
+      ).toEqual([
+        ['2026-10-01', '2026-10-15', '2024-03-28', 250000, 15, 120968],
+        ['2026-10-16', '2026-10-31', '2026-10-16', 275000, 16, 141935],
+      ]);
+      expect(why.body.value.parts[1].changes).toMatchObject([
+        { name: 'benchmarkPay', before: '2000元', after: '2200元', source: '004 职业化 (十六)' },
+      ]);
+      const parts = why.body.trace.filter((t: { rule: string }) => t.rule === 'version-part');
+      expect(parts.map((t: { note: string }) => t.note.slice(0, 26))).toEqual([
+        '第1段 2026-10-01至2026-10-15：',
+        '第2段 2026-10-16至2026-10-31：',
+      ]);
+      expect(parts[1].source).toBe('004 职业化 (十六)');
+      // The sheet (batch kernels per version) and the 为什么 (trace evaluator) agree on every
+      // line of the street, and so does the worker page.
+      for (const line of detail.body.lines.filter((l: TLine) => l.status === 'ok')) {
+        const e = await admin.get(`/api/pay/runs/${runId}/lines/${line.workerId}/explain`);
+        expect(e.body.value.payableFen + (line.oneOffFen ?? 0), line.workerId).toBe(
+          line.payableFen,
+        );
+      }
+      const one = await admin.get(`/api/pay/workers/${stayer.body.id}?month=2026-10`);
+      expect(one.body.line.payableFen).toBe(262903);
+      expect(one.body.explanation.value.parts).toHaveLength(2);
+    } finally {
+      services.policies = shippedPolicies;
+    }
+  });
+
   it('names the reason when a pack cannot give a worker pay (未核定)', async () => {
     const wz = createClient(services);
     await seedUser(services, { username: 'wz', role: 'civil-affairs-admin', orgCode: '330300' });
