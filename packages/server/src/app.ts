@@ -14,6 +14,7 @@ import {
   securityHeaders,
   sessionAuth,
 } from './http/middleware.ts';
+import { admitRequests, RequestQueue } from './http/request-queue.ts';
 import { mountRoutes } from './http/route.ts';
 import { allRoutes } from './routes.ts';
 
@@ -30,9 +31,11 @@ const MIME: Record<string, string> = {
 
 /**
  * Builds the Hono app (no listening): API routes under /api and the built web app. Tests call
- * `app.request(...)` in-process.
+ * `app.request(...)` in-process. API requests pass through one admission queue per app, sized by
+ * the configuration (`requestQueue` replaces it in tests).
  */
-export const buildApp = (services: TServices) => {
+export const buildApp = (services: TServices, options: { requestQueue?: RequestQueue } = {}) => {
+  const requestQueue = options.requestQueue ?? new RequestQueue(services.config.requests);
   const app = new Hono<TAppEnv>();
   app.onError(handleError);
   app.use('*', requestId());
@@ -47,6 +50,8 @@ export const buildApp = (services: TServices) => {
       },
     }),
   );
+  // Before the session lookup: a waiting request has not touched the database yet.
+  app.use('/api/*', admitRequests(requestQueue));
   app.use('/api/*', sessionAuth);
   app.use('/api/*', csrfGuard);
   app.use('/api/*', rejectNulBytes);

@@ -41,8 +41,20 @@ export const ZConfig = z.object({
   /** Load the demo cities when the database is empty (default: on for the embedded database). */
   DEMO: ZBoolString.optional(),
   DEMO_WORKERS: z.coerce.number().int().min(0).default(3000),
+  /** Connections of the PostgreSQL pool (each server process). */
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  /**
+   * API requests handled at once by this process (admission control, http/request-queue.ts);
+   * the rest wait in FIFO order. Default: 4 on PGlite (one connection), 2 × DB_POOL_MAX on
+   * PostgreSQL.
+   */
+  REQUEST_MAX_INFLIGHT: z.coerce.number().int().min(1).max(10_000).optional(),
+  /** Requests allowed to wait for a slot; beyond this the server answers 503 with Retry-After. */
+  REQUEST_MAX_QUEUE: z.coerce.number().int().min(0).max(100_000).default(256),
 });
 export type TConfig = z.infer<typeof ZConfig> & {
+  /** Admission control of API requests, with the defaults of the database kind applied. */
+  requests: { maxInflight: number; maxQueue: number };
   dataDir: string;
   policiesDir: string;
   webDistDir: string;
@@ -67,6 +79,14 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
   const cfg = parsed.data;
   return {
     ...cfg,
+    requests: {
+      // PGlite runs every statement on one connection in the server's own thread: a few
+      // requests in flight keep it busy; more only interleave their statements and stretch each
+      // request. On PostgreSQL, twice the pool lets the JavaScript of some requests overlap the
+      // SQL of others.
+      maxInflight: cfg.REQUEST_MAX_INFLIGHT ?? (cfg.DATABASE_URL ? 2 * cfg.DB_POOL_MAX : 4),
+      maxQueue: cfg.REQUEST_MAX_QUEUE,
+    },
     dataDir: path.resolve(cfg.DATA_DIR),
     policiesDir: path.resolve(cfg.POLICIES_DIR ?? path.join(repoRoot, 'policies')),
     webDistDir: path.resolve(cfg.WEB_DIST_DIR ?? path.join(repoRoot, 'packages/web/dist')),

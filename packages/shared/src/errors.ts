@@ -19,6 +19,7 @@ export type TAppErrorCode =
   | 'LOCKED'
   | 'CSRF_FAILED'
   | 'RATE_LIMITED'
+  | 'OVERLOADED'
   | 'PAYLOAD_TOO_LARGE'
   | 'DATA_DIR_LOCKED'
   | 'CONFIG_INVALID'
@@ -36,6 +37,7 @@ const STATUS: Record<TAppErrorCode, number> = {
   LOCKED: 423,
   CSRF_FAILED: 403,
   RATE_LIMITED: 429,
+  OVERLOADED: 503,
   PAYLOAD_TOO_LARGE: 413,
   DATA_DIR_LOCKED: 409,
   CONFIG_INVALID: 500,
