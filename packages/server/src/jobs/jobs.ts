@@ -36,6 +36,37 @@ export const startJob = async <T>(
   meta: { kind: string; title: string; total?: number },
   run: (report: TJobReporter) => Promise<T>,
 ): Promise<TJobHandle<T>> => {
+  const tracked = await trackJob(ctx, meta, run);
+  return {
+    id: tracked.id,
+    finished: tracked.finished.catch((error) => {
+      ctx.log.warn({ err: error, jobId: tracked.id }, 'job failed');
+      return undefined;
+    }),
+  };
+};
+
+/**
+ * Runs a long task in the foreground (a CLI command) with the same job row as `startJob`: its
+ * progress is readable by a server on the same database, and a process killed during the task
+ * leaves the row 'running' for `markInterruptedJobs` to mark 'interrupted'. Resolves with the
+ * task's result; rejects with its error after recording it.
+ */
+export const runJob = async <T>(
+  ctx: TCtx,
+  meta: { kind: string; title: string; total?: number },
+  run: (report: TJobReporter) => Promise<T>,
+): Promise<{ id: string; result: T }> => {
+  const tracked = await trackJob(ctx, meta, run);
+  return { id: tracked.id, result: await tracked.finished };
+};
+
+/** Inserts the job row and runs the task; `finished` rejects when the task fails. */
+const trackJob = async <T>(
+  ctx: TCtx,
+  meta: { kind: string; title: string; total?: number },
+  run: (report: TJobReporter) => Promise<T>,
+): Promise<{ id: string; finished: Promise<T> }> => {
   const { db } = ctx.services.database;
   const id = newId();
   await db.insert(job).values({
@@ -93,7 +124,6 @@ export const startJob = async <T>(
         .where(eq(job.id, id));
       return result;
     } catch (error) {
-      ctx.log.warn({ err: error, jobId: id }, 'job failed');
       await db
         .update(job)
         .set({
@@ -105,7 +135,7 @@ export const startJob = async <T>(
         })
         .where(eq(job.id, id))
         .catch(() => undefined);
-      return undefined;
+      throw error;
     } finally {
       clearInterval(heartbeat);
       await checkpointEmbedded(ctx);
@@ -140,13 +170,24 @@ const isAlive = (pid: number) => {
 };
 
 /**
- * At start-up: jobs left running by a process that died are marked interrupted — at once when
- * that process ran on this host and is gone, otherwise when its heartbeat has been silent for
- * STALE_JOB_MS (another server of a cluster). Jobs of live processes are left alone.
+ * At start-up (of the server, and of CLI commands that run jobs): jobs left running by a process
+ * that died are marked interrupted — at once when that process ran on this host and is gone,
+ * otherwise when its heartbeat has been silent for STALE_JOB_MS (another server of a cluster, or
+ * a CLI run elsewhere). Jobs of live processes are left alone. Returns the jobs it marked.
  */
-export const markInterruptedJobs = async (db: TExecutor, now = Date.now()) => {
+export const markInterruptedJobs = async (
+  db: TExecutor,
+  now = Date.now(),
+): Promise<Array<{ id: string; kind: string; title: string; createdAt: string }>> => {
   const running = await db
-    .select({ id: job.id, owner: job.owner, updatedAt: job.updatedAt })
+    .select({
+      id: job.id,
+      kind: job.kind,
+      title: job.title,
+      owner: job.owner,
+      createdAt: job.createdAt,
+      updatedAt: job.updatedAt,
+    })
     .from(job)
     .where(inArray(job.status, ['queued', 'running']));
   const dead = running.filter((j) => {
@@ -154,12 +195,12 @@ export const markInterruptedJobs = async (db: TExecutor, now = Date.now()) => {
     if (host === os.hostname() && pid && Number(pid) !== process.pid) return !isAlive(Number(pid));
     return new Date(j.updatedAt).getTime() < now - STALE_JOB_MS;
   });
-  if (dead.length === 0) return;
+  if (dead.length === 0) return [];
   await db
     .update(job)
     .set({
       status: 'interrupted',
-      message: '服务重启，任务中断（未完成的部分未写入）',
+      message: '进程终止，任务中断（已提交的部分保留，未提交的未写入；可重新执行）',
       finishedAt: new Date(now).toISOString(),
     })
     .where(
@@ -168,6 +209,7 @@ export const markInterruptedJobs = async (db: TExecutor, now = Date.now()) => {
         dead.map((j) => j.id),
       ),
     );
+  return dead.map(({ id, kind, title, createdAt }) => ({ id, kind, title, createdAt }));
 };
 
 export const findJobInScope = async (ctx: TCtx, id: string) =>
