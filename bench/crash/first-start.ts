@@ -6,15 +6,19 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseOptions, positiveInt } from './args.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1]! : fallback;
-};
-const trials = Number(flag('--trials', '20'));
-const demoWorkers = flag('--demo-workers', '500');
+const USAGE = 'node --import tsx bench/crash/first-start.ts [--trials 20] [--demo-workers 500]';
+const options = parseOptions(
+  {
+    trials: { type: 'string', default: '20' },
+    'demo-workers': { type: 'string', default: '500' },
+  },
+  USAGE,
+);
+const trials = positiveInt('trials', options.trials, USAGE);
+const demoWorkers = String(positiveInt('demo-workers', options['demo-workers'], USAGE));
 const port = 3331;
 
 const launch = (dataDir: string) => {

@@ -1,45 +1,83 @@
-// Crash safety: start the real server, start a long write, kill the server with SIGKILL at a
-// random moment, restart it on the same data, and check that nothing is half-applied. Two
-// scenarios, 20 trials each by default, on PGlite and on PostgreSQL:
+// Crash safety: start a long write, kill the process doing it with SIGKILL at a random moment,
+// start again on the same data, and check that nothing is half-applied. Three scenarios, 20
+// trials each by default, on PGlite and on PostgreSQL:
 //
-// - import: the commit of a worker import of N rows. The worker count is the count before or
-//   before + N (never in between), the batch says what happened, the audit chain verifies, and an
-//   interrupted batch commits again whole.
-// - pay: the pay recomputation job of a month (`POST /api/pay/runs/compute`, the job behind the
-//   薪酬 page; `shegong recompute` runs the same `computePayRuns`) over a county of the load
-//   bench's 100,000-worker city (a copy of .tmp/bench-load-<kind> / database bench_load, so run
-//   bench/load first). After the kill, the database is read directly (PGlite: opened by this
-//   process, which replays the WAL; PostgreSQL: a connection): every street sheet of the month is
-//   at the version it had before or one more (never between), its lines are exactly the lines of
-//   a clean computation (same digest), its totals equal its lines, and one audit row was written
-//   per recomputed sheet. Then the server restarts: the job must say 'interrupted', the audit
-//   chain must verify, and a rerun must complete every sheet.
+// - import: the server's commit of a worker import of N rows. The worker count is the count
+//   before or before + N (never in between), the batch says what happened, the audit chain
+//   verifies, and an interrupted batch commits again whole.
+// - pay: the server's pay recomputation job of a month (`POST /api/pay/runs/compute`, the job
+//   behind the 薪酬 page) over a copy of a city of 100,000 workers (the demo the load bench uses,
+//   prepared once in --source-dir / --source-db). After the kill, the database is read directly
+//   (PGlite: opened by this process, which replays the WAL; PostgreSQL: a connection): every street
+//   sheet of the month is at the version it had before or one more (never between), its lines are
+//   exactly the lines of a clean computation (same digest), its totals equal its lines, and one
+//   audit row was written per recomputed sheet. Then the server restarts: the job must say
+//   'interrupted', the audit chain must verify, and a rerun must complete every sheet.
+// - cli-pay: the same computation run by `shegong recompute` and the CLI process killed; the same
+//   checks on the database, then `shegong audit verify` and a second `shegong recompute`, which
+//   must mark the killed run's job 'interrupted' (and say so) and complete every sheet.
 //
-//   node --import tsx bench/crash/run.ts [--pglite] [--pg] [--scenario import|pay|both]
-//     [--trials 20] [--rows 100000] [--pay-org 640104] [--month 2026-07]
+//   node --import tsx bench/crash/run.ts [--pglite] [--pg] [--scenario import|pay|cli-pay]…
+//     [--trials 20] [--rows 100000] [--pay-org 000000] [--month 2026-07]
+//     [--source-dir .tmp/bench-crash-city-<kind>] [--source-db bench_crash_city]
+//     [--city-workers 100000]
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { idNumberCheckChar } from '@shegong/shared';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
+import { fail, parseOptions, positiveInt } from './args.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const args = process.argv.slice(2);
-const flag = (name: string, fallback: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1]! : fallback;
-};
-const trials = Number(flag('--trials', '20'));
-const rows = Number(flag('--rows', '100000'));
+const USAGE = `node --import tsx bench/crash/run.ts [--pglite] [--pg] [--scenario import|pay|cli-pay]…
+  [--trials 20] [--rows 100000] [--pay-org 000000] [--month 2026-07]
+  [--source-dir DIR] [--source-db NAME] [--city-workers 100000]`;
+const options = parseOptions(
+  {
+    pglite: { type: 'boolean', default: false },
+    pg: { type: 'boolean', default: false },
+    scenario: { type: 'string', multiple: true },
+    trials: { type: 'string', default: '20' },
+    rows: { type: 'string', default: '100000' },
+    'pay-org': { type: 'string', default: '000000' },
+    month: { type: 'string', default: '2026-07' },
+    'source-dir': { type: 'string' },
+    'source-db': { type: 'string', default: 'bench_crash_city' },
+    'city-workers': { type: 'string', default: '100000' },
+  },
+  USAGE,
+);
+const SCENARIOS = ['import', 'pay', 'cli-pay'] as const;
+type TScenario = (typeof SCENARIOS)[number];
+const scenarios = (options.scenario ?? [...SCENARIOS]) as TScenario[];
+for (const name of scenarios)
+  if (!SCENARIOS.includes(name))
+    fail(`--scenario 应为 ${SCENARIOS.join('、')}，收到 “${name}”`, USAGE);
+const trials = positiveInt('trials', options.trials, USAGE);
+const rows = positiveInt('rows', options.rows, USAGE);
+const cityWorkers = positiveInt('city-workers', options['city-workers'], USAGE);
+const payOrg = options['pay-org'];
+if (!/^\d{6}(\d{3}|\d{6})?$/.test(payOrg))
+  fail(`--pay-org 应为 6、9 或 12 位机构代码，收到 “${payOrg}”`, USAGE);
+const payMonth = options.month;
+if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(payMonth))
+  fail(`--month 应为 YYYY-MM，收到 “${payMonth}”`, USAGE);
+const sourceDb = options['source-db'];
+if (!/^[a-z_][a-z0-9_]*$/.test(sourceDb))
+  fail(`--source-db 不是有效的数据库名：“${sourceDb}”`, USAGE);
 const kinds = (['pglite', 'pg'] as const).filter(
-  (k) => args.includes(`--${k}`) || !args.some((a) => a === '--pglite' || a === '--pg'),
+  (k) => options[k] || (!options.pglite && !options.pg),
 );
 const pgBase = process.env.PG_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
-const scenario = flag('--scenario', 'both');
-const payOrg = flag('--pay-org', '640104');
-const payMonth = flag('--month', '2026-07');
+const shegong = path.join(root, 'packages/cli/bin/shegong.mjs');
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 
 type TServer = { child: ChildProcess; url: string };
 
@@ -48,12 +86,13 @@ const start = async (
   dataDir: string,
   port: number,
   database = 'bench_crash',
+  demoWorkers = 500,
 ): Promise<TServer> => {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     PORT: String(port),
     DATA_DIR: dataDir,
-    DEMO_WORKERS: '500',
+    DEMO_WORKERS: String(demoWorkers),
     LOG_LEVEL: 'warn',
     DATABASE_URL: kind === 'pg' ? `${pgBase}/${database}` : '',
   };
@@ -66,14 +105,10 @@ const start = async (
   ) {
     throw new Error(`端口 ${port} 已被另一个服务占用：请先停止它`);
   }
-  const child = spawn(
-    process.execPath,
-    [path.join(root, 'packages/cli/bin/shegong.mjs'), 'start'],
-    {
-      env,
-      stdio: ['ignore', process.env.CRASH_VERBOSE ? 'inherit' : 'ignore', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [shegong, 'start'], {
+    env,
+    stdio: ['ignore', process.env.CRASH_VERBOSE ? 'inherit' : 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -314,23 +349,22 @@ const SHEETS_SQL = `
   from pay_run r
   where r.month = $1 and r.org_path like $2
   order by r.street_code`;
-const AUDIT_SQL = `select count(*)::int as n from audit_log where action = 'pay-compute'`;
+const AUDIT_SQL = `select count(*)::int from audit_log where action = 'pay-compute'`;
 
-/** Reads the sheets and the pay-compute audit count; PGlite: the server must not be running. */
-const readPay = async (
+/** One query on the database; PGlite: opened by this process, so its server must be stopped. */
+const queryDb = async (
   kind: 'pglite' | 'pg',
   dataDir: string,
   database: string,
-  orgPath: string,
+  text: string,
+  params: unknown[] = [],
 ) => {
   const t0 = performance.now();
   if (kind === 'pg') {
     const client = new pg.Client({ connectionString: `${pgBase}/${database}` });
     await client.connect();
     try {
-      const sheets = (await client.query(SHEETS_SQL, [payMonth, `${orgPath}%`])).rows as TSheet[];
-      const audit = (await client.query(AUDIT_SQL)).rows[0].n as number;
-      return { sheets: sheets.map(numeric), audit, openMs: 0 };
+      return { rows: (await client.query(text, params)).rows as any[], openMs: 0 };
     } finally {
       await client.end();
     }
@@ -339,40 +373,136 @@ const readPay = async (
   const db = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata') });
   const openMs = performance.now() - t0;
   try {
-    const sheets = (await db.query<TSheet>(SHEETS_SQL, [payMonth, `${orgPath}%`])).rows;
-    const audit = (await db.query<{ n: number }>(AUDIT_SQL)).rows[0]!.n;
-    return { sheets: sheets.map(numeric), audit, openMs };
+    return { rows: (await db.query<any>(text, params)).rows, openMs };
   } finally {
     await db.close();
   }
+};
+
+/** The sheets, the pay-compute audit count and the latest pay-compute job, in one open. */
+const readPay = async (
+  kind: 'pglite' | 'pg',
+  dataDir: string,
+  database: string,
+  orgPath: string,
+) => {
+  const { rows, openMs } = await queryDb(
+    kind,
+    dataDir,
+    database,
+    `select (select json_agg(s) from (${SHEETS_SQL}) s) as sheets, (${AUDIT_SQL}) as audit,
+       (select row_to_json(j) from (select id, status, owner from job where kind = 'pay-compute'
+         order by created_at desc limit 1) j) as job`,
+    [payMonth, `${orgPath}%`],
+  );
+  const row = rows[0] as {
+    sheets: TSheet[] | null;
+    audit: number;
+    job: { id: string; status: string; owner: string } | null;
+  };
+  return {
+    sheets: (row.sheets ?? []).map(numeric),
+    audit: Number(row.audit),
+    job: row.job,
+    openMs,
+  };
 };
 const numeric = (r: TSheet): TSheet => ({
   ...r,
   totalFen: Number(r.totalFen),
   linesFen: Number(r.linesFen),
   version: Number(r.version),
+  workerCount: Number(r.workerCount),
+  openCount: Number(r.openCount),
+  lines: Number(r.lines),
+  linesOpen: Number(r.linesOpen),
+  duplicates: Number(r.duplicates),
 });
 
-const runPay = async (kind: 'pglite' | 'pg') => {
-  const dataDir = path.join(root, `.tmp/bench-crash-pay-${kind}`);
-  const database = 'bench_crash_pay';
+/** The city's data, prepared once: the demo of `cityWorkers` loaded by a first server start. */
+const citySource = async (kind: 'pglite' | 'pg') => {
+  const dir = path.resolve(
+    options['source-dir'] ?? path.join(root, `.tmp/bench-crash-city-${kind}`),
+  );
+  let ready = fs.existsSync(path.join(dir, 'initial-admin.txt'));
+  if (kind === 'pg') {
+    const admin = new pg.Client({ connectionString: `${pgBase}/postgres` });
+    await admin.connect();
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [sourceDb]);
+    if (!ready || exists.rowCount === 0) {
+      ready = false;
+      await admin.query(`drop database if exists ${sourceDb} with (force)`);
+      await admin.query(`create database ${sourceDb}`);
+    }
+    await admin.end();
+  }
+  if (!ready) {
+    if (options['source-dir'])
+      throw new Error(`${dir} 不是准备好的数据目录（没有 initial-admin.txt）`);
+    console.log(`${kind}: preparing the city (demo of ${cityWorkers} workers) in ${dir}`);
+    fs.rmSync(dir, { recursive: true, force: true });
+    const t0 = performance.now();
+    const server = await start(kind, dir, kind === 'pg' ? 3328 : 3327, sourceDb, cityWorkers);
+    await kill(server, 'SIGTERM');
+    console.log(`${kind}: city prepared in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  }
+  return dir;
+};
+
+/** A fresh copy of the city: PGlite's directory copied (its server stopped, so clean), PostgreSQL's database cloned. */
+const copyCity = async (kind: 'pglite' | 'pg', dataDir: string, database: string) => {
+  const source = await citySource(kind);
   fs.rmSync(dataDir, { recursive: true, force: true });
-  const source = path.join(root, `.tmp/bench-load-${kind}`);
-  if (!fs.existsSync(path.join(source, 'initial-admin.txt')))
-    throw new Error(
-      `${source} 不存在：请先运行 bench/load/run.ts --${kind} 准备 10 万名工作者的数据`,
-    );
-  // The load bench's data: PGlite's directory copied (the server there is stopped, so it is
-  // clean), PostgreSQL's database cloned as a template.
   fs.cpSync(source, dataDir, { recursive: true });
   fs.rmSync(path.join(dataDir, 'shegong.lock'), { force: true });
   if (kind === 'pg') {
     const admin = new pg.Client({ connectionString: `${pgBase}/postgres` });
     await admin.connect();
     await admin.query(`drop database if exists ${database} with (force)`);
-    await admin.query(`create database ${database} template bench_load`);
+    await admin.query(`create database ${database} template ${sourceDb}`);
     await admin.end();
   }
+};
+
+/** Compares the sheets read after a kill with those before and a clean computation's. */
+const checkSheets = (
+  after: { sheets: TSheet[]; audit: number },
+  versions: ReadonlyMap<string, number>,
+  reference: { sheets: TSheet[] },
+  auditBefore: number,
+) => {
+  const refDigest = new Map(reference.sheets.map((x) => [x.street, x.digest]));
+  const problems: string[] = [];
+  let recomputed = 0;
+  for (const sheet of after.sheets) {
+    const before = versions.get(sheet.street);
+    if (sheet.version === (before ?? 0) + 1) recomputed++;
+    else if (sheet.version !== before)
+      problems.push(`${sheet.street} version ${before} → ${sheet.version}`);
+    if (sheet.lines !== sheet.workerCount || sheet.linesFen !== sheet.totalFen)
+      problems.push(
+        `${sheet.street} totals ${sheet.workerCount}/${sheet.totalFen} ≠ lines ${sheet.lines}/${sheet.linesFen}`,
+      );
+    if (sheet.linesOpen !== sheet.openCount) problems.push(`${sheet.street} open count`);
+    if (sheet.duplicates) problems.push(`${sheet.street} ${sheet.duplicates} duplicate lines`);
+    if (sheet.digest !== refDigest.get(sheet.street))
+      problems.push(`${sheet.street} lines differ from a clean computation`);
+  }
+  if (after.sheets.length !== reference.sheets.length)
+    problems.push(`${after.sheets.length} sheets, expected ${reference.sheets.length}`);
+  if (after.audit - auditBefore !== recomputed)
+    problems.push(`${after.audit - auditBefore} pay-compute audit rows for ${recomputed} sheets`);
+  return { problems, recomputed };
+};
+
+const orgPathOf = async (kind: 'pglite' | 'pg', dataDir: string, database: string) =>
+  (await queryDb(kind, dataDir, database, 'select path, name from org where code = $1', [payOrg]))
+    .rows[0] as { path: string; name: string };
+
+const runPay = async (kind: 'pglite' | 'pg') => {
+  const dataDir = path.join(root, `.tmp/bench-crash-pay-${kind}`);
+  const database = 'bench_crash_pay';
+  await copyCity(kind, dataDir, database);
   const port = kind === 'pg' ? 3324 : 3323;
   let server = await start(kind, dataDir, port, database);
   let s = await login(server.url, dataDir);
@@ -405,7 +535,6 @@ const runPay = async (kind: 'pglite' | 'pg') => {
   await stopForRead();
   const reference = await readPay(kind, dataDir, database, orgPath);
   await restart();
-  const refDigest = new Map(reference.sheets.map((x) => [x.street, x.digest]));
   const workers = reference.sheets.reduce((n, x) => n + x.workerCount, 0);
   console.log(
     `${kind} pay: calibration — ${node.name} ${payMonth}, ${reference.sheets.length} street sheets, ${workers} workers computed in ${(computeMs / 1000).toFixed(1)} s (${firstJob.status})`,
@@ -414,31 +543,13 @@ const runPay = async (kind: 'pglite' | 'pg') => {
   let audit = reference.audit;
   let failures = 0;
   for (let trial = 1; trial <= trials; trial++) {
-    const problems: string[] = [];
     const job = await compute();
     const delay = Math.round((0.02 + Math.random() * 0.96) * computeMs);
     await new Promise((r) => setTimeout(r, Math.max(0, delay - (performance.now() - job.t0))));
+    const loadAtKill = load();
     await kill(server, 'SIGKILL');
     const after = await readPay(kind, dataDir, database, orgPath);
-    let recomputed = 0;
-    for (const sheet of after.sheets) {
-      const before = versions.get(sheet.street);
-      if (sheet.version === (before ?? 0) + 1) recomputed++;
-      else if (sheet.version !== before)
-        problems.push(`${sheet.street} version ${before} → ${sheet.version}`);
-      if (sheet.lines !== sheet.workerCount || sheet.linesFen !== sheet.totalFen)
-        problems.push(
-          `${sheet.street} totals ${sheet.workerCount}/${sheet.totalFen} ≠ lines ${sheet.lines}/${sheet.linesFen}`,
-        );
-      if (sheet.linesOpen !== sheet.openCount) problems.push(`${sheet.street} open count`);
-      if (sheet.duplicates) problems.push(`${sheet.street} ${sheet.duplicates} duplicate lines`);
-      if (sheet.digest !== refDigest.get(sheet.street))
-        problems.push(`${sheet.street} lines differ from a clean computation`);
-    }
-    if (after.sheets.length !== reference.sheets.length)
-      problems.push(`${after.sheets.length} sheets, expected ${reference.sheets.length}`);
-    if (after.audit - audit !== recomputed)
-      problems.push(`${after.audit - audit} pay-compute audit rows for ${recomputed} sheets`);
+    const { problems, recomputed } = checkSheets(after, versions, reference, audit);
     const restartT0 = performance.now();
     server = await start(kind, dataDir, port, database);
     const restartMs = performance.now() - restartT0;
@@ -453,6 +564,7 @@ const runPay = async (kind: 'pglite' | 'pg') => {
     // The rerun completes every sheet.
     const rerun = await compute();
     const rerunJob = await waitJob(s, rerun.jobId);
+    const rerunMs = performance.now() - rerun.t0;
     const list = await call(s, 'GET', `/api/pay/runs?org=${payOrg}&month=${payMonth}`);
     const streets = list.streets as Array<{ streetCode: string; run: { version: number } | null }>;
     const afterVersions = new Map(after.sheets.map((x) => [x.street, x.version]));
@@ -465,7 +577,7 @@ const runPay = async (kind: 'pglite' | 'pg') => {
     audit = after.audit + streets.length;
     if (problems.length) failures++;
     console.log(
-      `trial ${trial}: killed at ${delay} ms → ${recomputed}/${after.sheets.length} sheets recomputed, the rest as before${kind === 'pglite' ? `; reopened (WAL replay) in ${(after.openMs / 1000).toFixed(1)} s` : ''}, restart ${(restartMs / 1000).toFixed(1)} s, job ${jobAfter.status}, audit chain ${chain.ok ? 'ok' : 'BROKEN'}, rerun ${rerunJob.status} — ${problems.length ? `INCONSISTENT: ${problems.slice(0, 5).join('; ')}` : 'consistent'}`,
+      `trial ${trial}: killed at ${delay} ms (load ${loadAtKill}) → ${recomputed}/${after.sheets.length} sheets recomputed, the rest as before${kind === 'pglite' ? `; reopened (WAL replay) in ${(after.openMs / 1000).toFixed(1)} s` : ''}, restart ${(restartMs / 1000).toFixed(1)} s, job ${jobAfter.status}, audit chain ${chain.ok ? 'ok' : 'BROKEN'}, rerun ${rerunJob.status} in ${(rerunMs / 1000).toFixed(1)} s — ${problems.length ? `INCONSISTENT: ${problems.slice(0, 5).join('; ')}` : 'consistent'}`,
     );
   }
   await kill(server, 'SIGTERM');
@@ -473,9 +585,106 @@ const runPay = async (kind: 'pglite' | 'pg') => {
   return failures;
 };
 
+/** Runs `shegong <args>` on the data as a child process; resolves with its exit and output. */
+const runCli = (kind: 'pglite' | 'pg', dataDir: string, database: string, args: string[]) => {
+  const child = spawn(process.execPath, [shegong, ...args], {
+    env: {
+      ...(process.env as Record<string, string>),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: kind === 'pg' ? `${pgBase}/${database}` : '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  const t0 = performance.now();
+  const exited = new Promise<{ code: number | null; signal: string | null; ms: number }>((r) =>
+    child.once('exit', (code, signal) => r({ code, signal, ms: performance.now() - t0 })),
+  );
+  return { child, exited, output: () => output };
+};
+
+const runCliPay = async (kind: 'pglite' | 'pg') => {
+  const dataDir = path.join(root, `.tmp/bench-crash-cli-${kind}`);
+  const database = 'bench_crash_cli';
+  await copyCity(kind, dataDir, database);
+  const recompute = ['recompute', '--org', payOrg, '--month', payMonth];
+  const node = await orgPathOf(kind, dataDir, database);
+  // Calibration: a whole run of the command (start-up included), then the reference state.
+  const first = runCli(kind, dataDir, database, recompute);
+  const firstExit = await first.exited;
+  if (firstExit.code !== 0)
+    throw new Error(`shegong recompute 失败：${first.output().slice(-1000)}`);
+  const reference = await readPay(kind, dataDir, database, node.path);
+  const workers = reference.sheets.reduce((n, x) => n + x.workerCount, 0);
+  console.log(
+    `${kind} cli-pay: calibration — shegong recompute ${node.name} ${payMonth}, ${reference.sheets.length} street sheets, ${workers} workers in ${(firstExit.ms / 1000).toFixed(1)} s (load ${load()})`,
+  );
+  let versions = new Map(reference.sheets.map((x) => [x.street, x.version]));
+  let audit = reference.audit;
+  let lastJob = reference.job?.id;
+  let failures = 0;
+  for (let trial = 1; trial <= trials; trial++) {
+    const run = runCli(kind, dataDir, database, recompute);
+    const delay = Math.round((0.02 + Math.random() * 0.96) * firstExit.ms);
+    await new Promise((r) => setTimeout(r, delay));
+    const loadAtKill = load();
+    run.child.kill('SIGKILL');
+    const killed = await run.exited;
+    const after = await readPay(kind, dataDir, database, node.path);
+    const { problems, recomputed } = checkSheets(after, versions, reference, audit);
+    const allDone = recomputed === after.sheets.length;
+    // The killed run's job: none if killed before it began, else running (or succeeded when the
+    // kill came after its last write); the next run must mark a running one interrupted.
+    const job = after.job && after.job.id !== lastJob ? after.job : undefined;
+    if (!job && recomputed > 0) problems.push('sheets recomputed without a job row');
+    if (job && job.status !== 'running' && !(allDone && job.status === 'succeeded'))
+      problems.push(`job ${job.status} after the kill`);
+    const verify = runCli(kind, dataDir, database, ['audit', 'verify']);
+    const verified = await verify.exited;
+    if (verified.code !== 0) problems.push(`audit verify: ${verify.output().trim().slice(-300)}`);
+    const rerun = runCli(kind, dataDir, database, recompute);
+    const rerunExit = await rerun.exited;
+    if (rerunExit.code !== 0)
+      problems.push(`rerun exit ${rerunExit.code}: ${rerun.output().slice(-300)}`);
+    const final = await readPay(kind, dataDir, database, node.path);
+    const afterVersions = new Map(after.sheets.map((x) => [x.street, x.version]));
+    for (const sheet of final.sheets)
+      if (sheet.version !== (afterVersions.get(sheet.street) ?? 0) + 1)
+        problems.push(`rerun: ${sheet.street} at version ${sheet.version}`);
+    let jobNow = '';
+    if (job) {
+      jobNow = (
+        await queryDb(kind, dataDir, database, 'select status from job where id = $1', [job.id])
+      ).rows[0]?.status;
+      if (job.status === 'running') {
+        if (jobNow !== 'interrupted') problems.push(`killed job ${jobNow} after the rerun`);
+        if (!rerun.output().includes(job.id))
+          problems.push('the rerun did not name the interrupted job');
+      }
+    }
+    versions = new Map(final.sheets.map((x) => [x.street, x.version]));
+    audit = final.audit;
+    lastJob = final.job?.id;
+    if (problems.length) failures++;
+    console.log(
+      `trial ${trial}: killed at ${delay} ms (load ${loadAtKill})${killed.signal === 'SIGKILL' ? '' : ` [had exited: ${killed.code}]`} → ${recomputed}/${after.sheets.length} sheets recomputed, the rest as before${kind === 'pglite' ? `; reopened (WAL replay) in ${(after.openMs / 1000).toFixed(1)} s` : ''}, job ${job ? `${job.status} → ${jobNow}` : 'none yet'}, audit verify ${verified.code === 0 ? 'ok' : 'FAILED'} in ${(verified.ms / 1000).toFixed(1)} s, rerun exit ${rerunExit.code} in ${(rerunExit.ms / 1000).toFixed(1)} s — ${problems.length ? `INCONSISTENT: ${problems.slice(0, 5).join('; ')}` : 'consistent'}`,
+    );
+  }
+  console.log(`${kind} cli-pay: ${trials - failures}/${trials} trials consistent`);
+  return failures;
+};
+
 let total = 0;
 for (const kind of kinds) {
-  if (scenario !== 'pay') total += await runImport(kind);
-  if (scenario !== 'import') total += await runPay(kind);
+  if (scenarios.includes('import')) total += await runImport(kind);
+  if (scenarios.includes('pay')) total += await runPay(kind);
+  if (scenarios.includes('cli-pay')) total += await runCliPay(kind);
 }
 process.exit(total === 0 ? 0 : 1);
