@@ -85,10 +85,13 @@ export type TPayValue = TGradeValue & {
   parts?: TPayPart[];
 };
 
-/** A difference between two versions of a pack, with the clause of the newer item. */
+/**
+ * A difference between two parts of a month: a parameter or rule of the pack (with the clause of
+ * the newer item), or a fact of the worker's record (a new post; source 人事档案).
+ */
 export type TVersionChange = {
-  kind: 'parameter' | 'rule';
-  /** Parameter name or rule id. */
+  kind: 'parameter' | 'rule' | 'record';
+  /** Parameter name, rule id or input field (`post`). */
   name: string;
   description: string;
   /** The value (parameters) or the first day of the version (rules) before and after; null = none. */
@@ -97,14 +100,14 @@ export type TVersionChange = {
   source: string;
 };
 
-/** One stretch of a month under one version of the pack. */
+/** One stretch of a month under one version of the pack and one state of the record. */
 export type TPayPart = {
   /** First and last day of the stretch (the first part starts on the month's first day). */
   from: string;
   to: string;
   /** The version period of the pack the stretch falls in. */
   version: { from: string; to: string | null };
-  /** What this version changes against the previous part's (empty for the first part). */
+  /** What changes against the previous part (empty for the first part). */
   changes: TVersionChange[];
   grade: number | null;
   coefficient: string | null;

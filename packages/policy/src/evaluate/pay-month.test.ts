@@ -126,6 +126,51 @@ describe('a month split by the versions of its pack', () => {
     expect(value.payableFen).toBe(410000);
   });
 
+  it('splits a month where the worker takes another post, and at the new version too', () => {
+    // From 20 March the 网格员 (4年, 2级 1.20) is 正职 (4年: 1级 1.00): 3300 + 500 = 3800元.
+    // 1–15 at 4100元, 16–19 at 4460元, 20–31 at 3800元; running sums 1983.870… → 1983.87,
+    // 2559.354… → 2559.35, 4030.322… → 4030.32.
+    const { value, trace } = registry.payMonth('demo-midmonth', '2025-03', worker, [
+      { on: '2025-03-20', input: { post: '正职', years: 4 } },
+    ]);
+    expect(
+      value.parts?.map((p) => [p.from, p.to, p.monthlyTotalFen, p.paidDays, p.payableFen]),
+    ).toEqual([
+      ['2025-03-01', '2025-03-15', 410000, 15, 198387],
+      ['2025-03-16', '2025-03-19', 446000, 4, 57548],
+      ['2025-03-20', '2025-03-31', 380000, 12, 147097],
+    ]);
+    expect(value.payableFen).toBe(403032);
+    expect(value.parts?.[2]?.changes).toEqual([
+      {
+        kind: 'record',
+        name: 'post',
+        description: '职务',
+        before: '网格员',
+        after: '正职',
+        source: '人事档案',
+      },
+    ]);
+    expect(trace.filter((t) => t.rule === 'version-part')[2]?.note).toContain('职务网格员→正职');
+  });
+
+  it('pays a post change the same way when the pack does not change in the month', () => {
+    // April 2025 (30 days): 1–15 网格员 4460元, 16–30 正职 3800元: 2230.00 + 1900.00.
+    const { value } = registry.payMonth('demo-midmonth', '2025-04', worker, [
+      { on: '2025-04-16', input: { post: '正职', years: 4 } },
+    ]);
+    expect(value.parts?.map((p) => [p.version.from, p.payableFen])).toEqual([
+      ['2025-03-16', 223000],
+      ['2025-03-16', 190000],
+    ]);
+    // A record change that does not change the pay is not a part.
+    const same = registry.payMonth('demo-midmonth', '2025-04', worker, [
+      { on: '2025-04-16', input: { post: '委员', years: 4 } },
+    ]);
+    expect(same.value.parts).toBeUndefined();
+    expect(same.value.payableFen).toBe(446000);
+  });
+
   it('gives the figures of the batch kernels for the same rows', () => {
     const inputs = [
       worker,

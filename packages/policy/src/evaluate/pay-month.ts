@@ -13,12 +13,40 @@ import { step, type TTraceSink } from './trace.ts';
 // Days are calendar days, as the pack counts joining and leaving (pay-proration by-days), and
 // the parts are rounded on their running sum so that they add up exactly to the month.
 
-/** A stretch of a month under one version of a pack. */
+/** A stretch of a month under one version of a pack (and one state of the worker's record). */
 export type TMonthSegment = {
   from: string;
   to: string;
   version: { from: string; to: string | null };
   programs: TPackPrograms;
+  /** The worker's record from `from` on, when it changes inside the month (a new post). */
+  input?: TWorkerInput;
+};
+
+const RECORD_LABELS: Record<string, string> = {
+  post: '职务',
+  education: '学历',
+  certificate: '证书',
+  certificateOn: '取得证书日期',
+  grade: '等级',
+  probation: '试用期',
+};
+
+/** What the worker's record changes between two parts (a new post from the 16th). */
+export const recordChanges = (prev: TWorkerInput, next: TWorkerInput): TVersionChange[] => {
+  const keys = new Set([...Object.keys(prev), ...Object.keys(next)]) as Set<keyof TWorkerInput>;
+  const text = (v: unknown) =>
+    v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v);
+  return [...keys]
+    .filter((k) => text(prev[k]) !== text(next[k]))
+    .map((k) => ({
+      kind: 'record' as const,
+      name: k,
+      description: RECORD_LABELS[k] ?? k,
+      before: text(prev[k]),
+      after: text(next[k]),
+      source: '人事档案',
+    }));
 };
 
 /**
@@ -136,17 +164,18 @@ export const monthSplitRule = (
 });
 
 const changeText = (c: TVersionChange): string =>
-  c.kind === 'parameter'
+  c.kind !== 'rule'
     ? `${c.description}${c.before ?? '无'}→${c.after ?? '无'}`
     : c.after === null
       ? `不再适用规则「${c.description}」`
       : `适用规则「${c.description}」（自${c.after}起）`;
 
 /**
- * The pay of the month of `evalOn` across the versions of the pack in it (`segments`, in order,
- * the first one in force on `evalOn` and starting on the month's first day). With one version,
- * or a pack whose pay-proration says `change: month-start`, or versions that give the same
- * monthly total, this is evaluatePay on `evalOn`; otherwise the value carries its `parts`.
+ * The pay of the month of `evalOn` across the versions of the pack in it and the changes of the
+ * worker's record (`segments`, in order, the first one in force on `evalOn` and starting on the
+ * month's first day). With one segment, or a pack whose pay-proration says
+ * `change: month-start`, or segments that give the same monthly total, this is evaluatePay on
+ * `evalOn`; otherwise the value carries its `parts`.
  */
 export const evaluatePayMonth = (
   segments: readonly TMonthSegment[],
@@ -160,7 +189,7 @@ export const evaluatePayMonth = (
     return evaluatePay(head.programs.pay, input, evalOn, t);
   const evaluated = segments.map((s) => {
     const sink: TTraceSink = t ? [] : null;
-    return { s, v: evaluatePay(s.programs.pay, input, evalOn, sink, true), sink };
+    return { s, v: evaluatePay(s.programs.pay, s.input ?? input, evalOn, sink, true), sink };
   });
   // Adjacent versions with the same figures are one part: splitting them changes nothing.
   const merged: { first: (typeof evaluated)[number]; to: string; prev: TMonthSegment | null }[] =
@@ -198,7 +227,14 @@ export const evaluatePayMonth = (
     from: m.first.s.from,
     to: m.to,
     version: m.first.s.version,
-    changes: m.prev ? versionChanges(m.prev.programs.ctx.pack, m.first.s.programs.ctx.pack) : [],
+    changes: m.prev
+      ? [
+          ...(m.prev.version.from === m.first.s.version.from
+            ? []
+            : versionChanges(m.prev.programs.ctx.pack, m.first.s.programs.ctx.pack)),
+          ...recordChanges(m.prev.input ?? input, m.first.s.input ?? input),
+        ]
+      : [],
     grade: m.first.v.grade,
     coefficient: m.first.v.coefficient,
     basePayFen: m.first.v.basePayFen,

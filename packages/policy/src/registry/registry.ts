@@ -158,6 +158,11 @@ export type TPolicyRegistry = {
     packId: string,
     month: string,
     input: unknown,
+    /**
+     * The worker's record as it stands from a day inside the month on (a new post from the
+     * 16th): the month is split there too, by the same rule as a version of the pack.
+     */
+    records?: readonly { on: string; input: unknown }[],
   ) => { value: TPayValue; trace: TTraceStep[]; evalOn: string };
   /** The same for many workers over columns, without traces (batch kernels per version). */
   batchPayMonth: (packId: string, month: string, inputs: readonly unknown[]) => TPayMonthBatch;
@@ -332,12 +337,23 @@ const buildRegistry = (
       next.set(draftNode.id, draftNode);
       return buildRegistry(files, next, new Set([draftNode.id]));
     },
-    payMonth: (id, month, input) => {
+    payMonth: (id, month, input, records = []) => {
       if (!/^\d{4}-\d{2}$/.test(month))
         throw new AppError('BAD_REQUEST', `月份「${month}」应为 YYYY-MM`);
       const evalOn = monthEvalOn(month, input);
       const segments = segmentsAt(id, evalOn);
-      const w = parseWorkerInput(input, (v) => parseInput(ZWorkerInput, v));
+      const parse = (v: unknown) => parseWorkerInput(v, (x) => parseInput(ZWorkerInput, x));
+      const w = parse(input);
+      // Cut the segments where the record changes; later segments take the new record.
+      for (const r of [...records].sort((a, b) => (a.on < b.on ? -1 : 1))) {
+        if (r.on <= evalOn || r.on > monthEnd(evalOn)) continue;
+        const next = parse(r.input);
+        const k = segments.findIndex((s) => s.from <= r.on && r.on <= s.to);
+        const s = segments[k] as TMonthSegment;
+        if (s.from < r.on)
+          segments.splice(k, 1, { ...s, to: addDays(r.on, -1) }, { ...s, from: r.on });
+        for (const later of segments) if (later.from >= r.on) later.input = next;
+      }
       const r = traced((t) => evaluatePayMonth(segments, w, evalOn, t));
       return { ...r, evalOn };
     },
