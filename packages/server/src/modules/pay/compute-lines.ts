@@ -10,6 +10,7 @@ import {
   monthEnd,
   monthStart,
   partMonth,
+  postTimeline,
   type TPayWorkerRow,
   workerPayInput,
 } from './pay-inputs.ts';
@@ -156,6 +157,20 @@ const formatScaled = (scaled: number, decimals: number): string => {
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/**
+ * The records of a worker taking another post inside the month, for `payMonth`: the stored
+ * input (the record on the evaluation date) with each later post.
+ */
+export const postRecords = (
+  w: TPayWorkerRow,
+  evalOn: string,
+  input: TWorkerInput,
+): { on: string; input: TWorkerInput }[] =>
+  (postTimeline(w, evalOn)?.changes ?? []).map((c) => ({
+    on: c.on,
+    input: { ...input, post: c.title },
+  }));
+
 /** The trace evaluator for one row's month: its line, or an open line with the engine's reason. */
 const tracedLine = (
   policies: TPolicyRegistry,
@@ -166,7 +181,7 @@ const tracedLine = (
   input: TWorkerInput,
 ): TPayLineRow => {
   try {
-    const { value } = policies.payMonth(packId, month, input);
+    const { value } = policies.payMonth(packId, month, input, postRecords(w, evalOn, input));
     return lineFromValue(w, month, packId, evalOn, input, value);
   } catch (error) {
     return openLine(w, month, packId, evalOn, errorText(error), input);
@@ -233,16 +248,22 @@ export const computeMonthLines = (
         );
         continue;
       }
-      if (partMonth(w, month)) {
-        // Joining or leaving inside the month: the trace evaluator pro-rates by the pack's rule.
+      const timeline = postTimeline(w, evalOn);
+      if (partMonth(w, month) || timeline) {
+        // Joining, leaving or taking another post inside the month: the trace evaluator
+        // pro-rates by the pack's rule (a new post splits the month like a new pack version).
         let dayPack = pack;
         try {
           dayPack = evalOn === first ? pack : policies.at(packId, evalOn);
         } catch {
           dayPack = pack;
         }
-        const input = withStatistics(workerPayInput(w, dayPack, evalOn, district), ctx);
-        lines[i] = tracedLine(policies, w, month, packId, evalOn, input);
+        const row = timeline?.start ?? w;
+        const input = withStatistics(workerPayInput(row, dayPack, evalOn, district), ctx);
+        lines[i] = {
+          ...tracedLine(policies, w, month, packId, evalOn, input),
+          title: row.postTitle,
+        };
         continue;
       }
       batchRows.push(i);

@@ -5,8 +5,9 @@ import type { TCtx } from '../../context.ts';
 import { effectivePackIds } from '../org/org.repo.ts';
 import { findNodes } from '../quota/quota.repo.ts';
 import { findWorkerInScope } from '../worker/worker.repo.ts';
-import { computeMonthLines, type TPayLineRow } from './compute-lines.ts';
+import { computeMonthLines, postRecords, type TPayLineRow } from './compute-lines.ts';
 import { findLine, findRunInScope, loadPayWorkersById } from './pay.repo.ts';
+import type { TPayWorkerRow } from './pay-inputs.ts';
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -17,12 +18,15 @@ const traceOf = (
   evalOn: string,
   input: TWorkerInput | null,
   oneOffFen: number,
+  row: TPayWorkerRow | undefined,
 ): { value: unknown; trace: TTraceStepView[]; error: string | null; packName: string | null } => {
   if (!packId || !input) return { value: null, trace: [], error: null, packName: null };
   try {
     const pack = policies.at(packId, evalOn);
-    // The month of the line, split where a version of the pack starts inside it.
-    const r = policies.payMonth(packId, evalOn.slice(0, 7), input);
+    // The month of the line, split where a version of the pack starts inside it or the worker
+    // takes another post.
+    const records = row ? postRecords(row, evalOn, input) : [];
+    const r = policies.payMonth(packId, evalOn.slice(0, 7), input, records);
     const trace: TTraceStepView[] = [...r.trace];
     if (oneOffFen) {
       trace.push({
@@ -50,12 +54,14 @@ export const explainPayLine = async (
   if (!run) throw new AppError('NOT_FOUND', '工资表不存在');
   const line = await findLine(ctx.db, runId, workerId, forMonth);
   if (!line) throw new AppError('NOT_FOUND', '工资表中没有该工作者');
+  const [row] = await loadPayWorkersById(ctx.db, ctx.actor.scope, [workerId], line.forMonth);
   const t = traceOf(
     ctx.services.policies,
     line.packId,
     line.evalOn,
     line.input as TWorkerInput | null,
     line.oneOffFen,
+    row,
   );
   const dueFen =
     line.kind === 'arrears' && t.value
@@ -101,7 +107,14 @@ export const workerPayForMonth = async (
     packOf: () => packs.get(row.orgPath) ?? null,
     districtOf: () => county,
   }) as [TPayLineRow];
-  const t = traceOf(ctx.services.policies, line.packId, line.evalOn, line.input, line.oneOffFen);
+  const t = traceOf(
+    ctx.services.policies,
+    line.packId,
+    line.evalOn,
+    line.input,
+    line.oneOffFen,
+    row,
+  );
   return {
     line,
     explanation: {

@@ -30,6 +30,10 @@ export type TPayWorkerRow = {
   assessments: Record<string, string> | null;
   /** One-off amounts of the month from the archive (表彰奖励). */
   oneOffFen: number;
+  /** The post (archive 任职) in force on the month's first day, if any. */
+  postAtStart?: string | null;
+  /** Posts taken inside the month (archive 任职 items starting after its first day). */
+  postChanges?: { on: string; title: string }[] | null;
 };
 
 export const monthStart = (month: string) => `${month}-01`;
@@ -71,6 +75,22 @@ export const partMonth = (w: TPayWorkerRow, month: string): boolean => {
     (hired > monthStart(month) && hired <= monthEnd(month)) ||
     (w.exitedOn !== null && w.exitedOn >= monthStart(month) && w.exitedOn < monthEnd(month))
   );
+};
+
+/**
+ * A worker who takes another post inside the month (not counting the post taken on joining): the
+ * record on the evaluation date, with the post then held, and the posts taken after it, each
+ * with its day. The engine splits the month at those days (`registry.payMonth`, records).
+ */
+export const postTimeline = (
+  w: TPayWorkerRow,
+  evalOn: string,
+): { start: TPayWorkerRow; changes: { on: string; title: string }[] } | null => {
+  const changes = w.postChanges ?? [];
+  const later = changes.filter((c) => c.on > evalOn);
+  if (later.length === 0) return null;
+  const held = changes.filter((c) => c.on <= evalOn).at(-1)?.title ?? w.postAtStart ?? w.postTitle;
+  return { start: { ...w, postTitle: held }, changes: later };
 };
 
 /** The engine's input for a worker on a date under a pack. */

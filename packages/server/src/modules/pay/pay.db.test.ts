@@ -522,6 +522,67 @@ describe(`pay sheets (${testDbKind()})`, () => {
     }
   });
 
+  it('splits a month at a new post taken inside it (人事档案 任职)', async () => {
+    // 网格员 (其他人员) since 2020: 6年 → 2级 1.20, 2400元. Made 副主任 (副职) on 16 November 2026:
+    // 副职 4-6年 → 5级 1.35, 2700元 (004 附件 套改表). November has 30 days: 1–15 at 2400元 is
+    // 1200.00, 16–30 at 2700元 is 1350.00, by calendar days as yc-proration counts part months.
+    const worker = await admin.post('/api/workers', {
+      name: '测试月中调岗',
+      idNumber: idNumber('64010519900101205'),
+      communityCode: '640105001001',
+      postTitle: '网格员',
+      serviceStartedOn: '2020-01-01',
+      hiredOn: '2020-01-01',
+      educationLevel: '大专',
+    });
+    expect(worker.status, JSON.stringify(worker.body)).toBe(201);
+    const moved = await admin.patch(`/api/workers/${worker.body.id}`, {
+      version: 1,
+      postTitle: '副主任',
+      effectiveOn: '2026-11-16',
+      reason: '调任副主任',
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    const res = await admin.post('/api/pay/runs/compute', {
+      org: '640105001000',
+      month: '2026-11',
+    });
+    await waitForJob(admin, res.body.jobId);
+    const list = await admin.get('/api/pay/runs?org=640105001000&month=2026-11');
+    const runId = list.body.streets[0].run.id;
+    const detail = await admin.get(`/api/pay/runs/${runId}`);
+    const line = detail.body.lines.find((l: TLine) => l.workerId === worker.body.id);
+    expect(line).toMatchObject({
+      title: '网格员',
+      grade: 2,
+      monthlyFen: 240000,
+      paidDays: 30,
+      payableFen: 255000,
+    });
+    const why = await admin.get(`/api/pay/runs/${runId}/lines/${worker.body.id}/explain`);
+    expect(
+      why.body.value.parts.map((p: Record<string, unknown>) => [
+        p.from,
+        p.to,
+        p.grade,
+        p.monthlyTotalFen,
+        p.payableFen,
+      ]),
+    ).toEqual([
+      ['2026-11-01', '2026-11-15', 2, 240000, 120000],
+      ['2026-11-16', '2026-11-30', 5, 270000, 135000],
+    ]);
+    expect(why.body.value.parts[1].changes).toMatchObject([
+      { kind: 'record', name: 'post', before: '网格员', after: '副主任', source: '人事档案' },
+    ]);
+    const one = await admin.get(`/api/pay/workers/${worker.body.id}?month=2026-11`);
+    expect(one.body.line.payableFen).toBe(255000);
+    // December is all 副主任: no split.
+    const dec = await admin.get(`/api/pay/workers/${worker.body.id}?month=2026-12`);
+    expect(dec.body.line).toMatchObject({ grade: 5, payableFen: 270000 });
+    expect(dec.body.explanation.value.parts).toBeUndefined();
+  });
+
   it('names the reason when a pack cannot give a worker pay (未核定)', async () => {
     const wz = createClient(services);
     await seedUser(services, { username: 'wz', role: 'civil-affairs-admin', orgCode: '330300' });

@@ -54,7 +54,12 @@ const workerColumnsBetween = (from: string, to: string) => sql`
      where a.worker_id = w.id and a.kind = 'assessment') as assessments,
   (select coalesce(sum((a.data->>'amountFen')::bigint), 0)::text from archive_item a
      where a.worker_id = w.id and a.kind = 'reward' and a.start_on >= ${from}
-       and a.start_on <= ${to} and a.data ? 'amountFen') as "oneOffFen"`;
+       and a.start_on <= ${to} and a.data ? 'amountFen') as "oneOffFen",
+  (select a.data->>'title' from archive_item a where a.worker_id = w.id and a.kind = 'post'
+     and a.start_on <= ${from} order by a.start_on desc limit 1) as "postAtStart",
+  (select jsonb_agg(jsonb_build_object('on', a.start_on::text, 'title', a.data->>'title')
+     order by a.start_on) from archive_item a where a.worker_id = w.id and a.kind = 'post'
+     and a.start_on > ${from} and a.start_on <= ${to}) as "postChanges"`;
 
 const toWorker = (r: TPayWorkerRow & { oneOffFen: unknown }): TPayWorkerRow => ({
   ...r,
