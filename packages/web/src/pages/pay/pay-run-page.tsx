@@ -27,6 +27,7 @@ import { api, apiGet } from '../../api/client.ts';
 import { useAuth } from '../../auth.tsx';
 import { TraceView } from '../../components/trace-view.tsx';
 import { yuan, yuanText } from './pay-format.ts';
+import { PayParts, type TPayPartView } from './pay-parts.tsx';
 import { STATUS_COLOR } from './pay-runs-panel.tsx';
 
 type TWhy = { workerId: string; forMonth: string };
@@ -54,6 +55,8 @@ const PayExplainDrawer = ({
     grade: number | null;
     coefficient: string | null;
     payableFen: number;
+    monthDays: number;
+    parts?: TPayPartView[];
   } | null;
   return (
     <Drawer
@@ -88,6 +91,7 @@ const PayExplainDrawer = ({
             )}
           </Descriptions>
           {e.error && <Alert type="warning" title={`未核定：${e.error}`} showIcon />}
+          {v && <PayParts parts={v.parts} monthDays={v.monthDays} />}
           {e.trace.length > 0 && <TraceView trace={e.trace} />}
         </>
       )}

@@ -19,6 +19,7 @@ import { apiGet } from '../../api/client.ts';
 import { DateInput } from '../../components/date-input.tsx';
 import { TraceView, type TTraceStep } from '../../components/trace-view.tsx';
 import { currentMonth, yuanText } from '../pay/pay-format.ts';
+import { PayParts, type TPayPartView } from '../pay/pay-parts.tsx';
 
 // 薪酬 of one worker for a month, as the 工资发放表 would compute it now (GET /api/pay/workers/:id,
 // nothing written): grade, coefficient, base, performance, allowances, probation pay and the
@@ -46,6 +47,8 @@ type TPayValue = {
   paidDays: number;
   monthDays: number;
   payableFen: number;
+  /** Present when a version of the pack starting inside the month changed the figures. */
+  parts?: TPayPartView[];
 };
 
 type TWorkerPay = { line: TPayLineView; explanation: TPayExplanation };
@@ -129,9 +132,12 @@ const figuresOf = (v: TPayValue, line: TPayLineView): TFigure[] => [
     key: 'monthly',
     label: '月度合计',
     value: `${yuanText(v.monthlyTotalFen)}/月${
-      v.annualLumpSumFen ? `；另按年一次性发放 ${yuanText(v.annualLumpSumFen)}` : ''
-    }`,
+      v.parts
+        ? `（月初标准；${v.parts.map((p) => `${p.from.slice(5)}起${yuanText(p.monthlyTotalFen)}`).join('，')}）`
+        : ''
+    }${v.annualLumpSumFen ? `；另按年一次性发放 ${yuanText(v.annualLumpSumFen)}` : ''}`,
     shapes: [
+      'version-part',
       'pay-base',
       'pay-performance',
       'pay-allowance',
@@ -143,8 +149,10 @@ const figuresOf = (v: TPayValue, line: TPayLineView): TFigure[] => [
   {
     key: 'payable',
     label: '本月应发',
-    value: `${yuanText(line.payableFen)}（在岗${v.paidDays}/${v.monthDays}天）`,
-    shapes: ['pay-proration', 'month', 'total', 'archive-reward'],
+    value: `${yuanText(line.payableFen)}（在岗${v.paidDays}/${v.monthDays}天${
+      v.parts ? `，按政策版本分${v.parts.length}段计算` : ''
+    }）`,
+    shapes: ['pay-proration', 'month', 'total', 'archive-reward', 'version-part'],
   },
 ];
 
@@ -220,6 +228,7 @@ export const WorkerPayTab = ({ workerId }: { workerId: string }) => {
           ]}
         />
       )}
+      {v && <PayParts parts={v.parts} monthDays={v.monthDays} />}
       <Drawer
         title={why ? `为什么：${why.label}` : '为什么'}
         open={!!why}
@@ -234,6 +243,9 @@ export const WorkerPayTab = ({ workerId }: { workerId: string }) => {
               <Descriptions.Item label="政策包">{e.packName ?? e.packId ?? '—'}</Descriptions.Item>
               <Descriptions.Item label="计算日期">{e.evalOn}</Descriptions.Item>
             </Descriptions>
+            {(why.key === 'payable' || why.key === 'monthly') && (
+              <PayParts parts={v?.parts} monthDays={v?.monthDays ?? 0} />
+            )}
             {stepsOf(why).length > 0 ? (
               <TraceView trace={stepsOf(why)} />
             ) : (
