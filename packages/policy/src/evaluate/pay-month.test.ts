@@ -194,6 +194,30 @@ describe('a month split by the versions of its pack', () => {
   });
 });
 
+describe('the seed packs', () => {
+  const seeds = createPolicyRegistry(readPolicyFiles('policies'));
+  it('do not split 银川 March 2024, whose national version of 28 March changes no pay', () => {
+    // national-2024 from 2024-03-28 brings quota and reminder rules to 银川, not pay: the month
+    // stays one part, 004 附件 其他人员 5年 本科 助理社会工作师 4级 1.30, 2600元.
+    const input = {
+      post: '其他人员',
+      years: 5,
+      education: '本科',
+      certificate: '助理社会工作师',
+      stars: 3,
+    };
+    const month = seeds.payMonth('yinchuan-2018', '2024-03', input);
+    expect(seeds.list().find((p) => p.id === 'yinchuan-2018')?.versions).toContainEqual(
+      expect.objectContaining({ from: '2024-03-28' }),
+    );
+    expect(month.value.parts).toBeUndefined();
+    expect(month.value).toEqual(seeds.at('yinchuan-2018', '2024-03-01').pay(input).value);
+    expect(month.value.payableFen).toBe(260000);
+    const { out } = seeds.batchPayMonth('yinchuan-2018', '2024-03', [input]);
+    expect([out.payableFen[0], out.parts[0]]).toEqual([260000, 1]);
+  });
+});
+
 describe('splitPayable: parts rounded on their running sum', () => {
   it('adds up to the month rounded once, each part within a fen of its exact share', () => {
     let seed = 7;
