@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, testDbKind } from '../testing/test-db.ts';
@@ -50,5 +52,52 @@ describe(`migrations (${testDbKind()})`, () => {
     expect(Number(before)).toBeGreaterThan(0);
     await runMigrations(database);
     expect(await count()).toBe(before);
+  });
+
+  it("0011 gives the records of a worker who moved county the worker's county, and leaves the others", async () => {
+    const { db } = database;
+    const worker = '0190f000-0000-7000-8000-000000000001';
+    const stay = '0190f000-0000-7000-8000-000000000002';
+    for (const [id, hash, community, county] of [
+      [worker, 'h-moved', '330302001001', '330302'],
+      [stay, 'h-stay', '640104001001', '640104'],
+    ])
+      await db.execute(sql`insert into worker (id, name, id_number_cipher, id_number_hash,
+          id_number_masked, birth_date, sex, education_level, service_started_on, community_code,
+          org_path, county_code)
+        values (${id}, '迁移测试', 'c', ${hash}, 'm', '1990-01-01', '女', '大专', '2018-05-01',
+          ${community}, ${`/${community}/`}, ${county})`);
+    // Written while the worker was in 640104 (before the move); the other worker's rows are in
+    // his own county already.
+    for (const [id, w, county] of [
+      ['0190f000-0000-7000-8000-000000000011', worker, '640104'],
+      ['0190f000-0000-7000-8000-000000000012', stay, '640104'],
+    ]) {
+      await db.execute(sql`insert into archive_item (id, worker_id, county_code, kind, start_on, data)
+        values (${id}, ${w}, ${county}, 'note', '2025-01-01', '{}'::jsonb)`);
+      await db.execute(sql`insert into training_attendance (course_id, worker_id, county_code, archive_item_id)
+        values (${id}, ${w}, ${county}, ${id})`);
+    }
+    const file = fs
+      .readdirSync(path.join(import.meta.dirname, 'migrations'))
+      .find((f) => f.startsWith('0011_'));
+    const text = fs.readFileSync(
+      path.join(import.meta.dirname, 'migrations', String(file)),
+      'utf8',
+    );
+    for (const statement of text.split('--> statement-breakpoint'))
+      await db.execute(sql.raw(statement));
+    const rows = await queryRows<{ t: string; worker_id: string; county_code: string }>(
+      db,
+      sql`select 'archive' as t, worker_id, county_code from archive_item
+          union all select 'attendance', worker_id, county_code from training_attendance
+          order by 1, 2`,
+    );
+    expect(rows.map((r) => [r.t, r.worker_id, r.county_code])).toEqual([
+      ['archive', worker, '330302'],
+      ['archive', stay, '640104'],
+      ['attendance', worker, '330302'],
+      ['attendance', stay, '640104'],
+    ]);
   });
 });
