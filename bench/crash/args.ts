@@ -18,9 +18,10 @@ export const fail = (message: string, usage: string): never => {
   process.exit(2);
 };
 
-/** A positive integer option, or exit with a message naming the option. */
-export const positiveInt = (name: string, value: string, usage: string) => {
+/** An integer option of at least `min` (default 1), or exit with a message naming the option. */
+export const positiveInt = (name: string, value: string, usage: string, min = 1) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) fail(`--${name} 应为正整数，收到 “${value}”`, usage);
+  if (!Number.isInteger(n) || n < min)
+    fail(`--${name} 应为${min === 1 ? '正整数' : `不小于 ${min} 的整数`}，收到 “${value}”`, usage);
   return n;
 };
