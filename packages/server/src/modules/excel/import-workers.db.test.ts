@@ -467,6 +467,55 @@ describe(`worker roster import (${testDbKind()})`, () => {
     });
   });
 
+  it('a worker moved by a file to a community of another county takes the archive along (county_code)', async () => {
+    const { db } = services.database;
+    await seedUser(services, { username: 'province', role: 'system-admin', orgCode: '000000' });
+    const province = createClient(services);
+    const token = (await province.login('province')).body.csrfToken;
+    const w = (
+      await db
+        .select()
+        .from(worker)
+        .where(sql`${worker.countyCode} = '640104' and ${worker.status} = '在岗'`)
+        .limit(1)
+    )[0]!;
+    const before = await queryRows<{ county_code: string }>(
+      db,
+      sql`select county_code from archive_item where worker_id = ${w.id}`,
+    );
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((r) => r.county_code === '640104')).toBe(true);
+    const file = await buildXlsx([
+      {
+        name: 'Sheet1',
+        textColumns: [2, 4],
+        rows: [
+          ['姓名', '身份证号', '学历', '社区代码', '职务', '参加社区工作时间'],
+          [
+            w.name,
+            services.crypto.decrypt(w.idNumberCipher),
+            w.educationLevel,
+            '330302001001',
+            w.postTitle ?? '网格员',
+            w.serviceStartedOn,
+          ],
+        ],
+      },
+    ]);
+    const { batch } = await importThrough(province, token, 'workers', file, {
+      commit: 'stop',
+      org: '000000',
+    });
+    expect(batch.counts).toMatchObject({ created: 0, updated: 1 });
+    const after = await queryRows<{ county_code: string }>(
+      db,
+      sql`select county_code from archive_item where worker_id = ${w.id}`,
+    );
+    // The old items and the new post item, all in the worker's new county.
+    expect(after.length).toBe(before.length + 1);
+    expect(after.every((r) => r.county_code === '330302')).toBe(true);
+  });
+
   it('a column missing from one sheet leaves that field as registered for the rows of that sheet only', async () => {
     const idX = fixtureId('640104', '1993-03-03', 61);
     const idY = fixtureId('640104', '1994-04-04', 62);
