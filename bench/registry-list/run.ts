@@ -5,7 +5,7 @@
 import pg from 'pg';
 import type { TScope } from '../../packages/server/src/context.ts';
 import { openDatabase } from '../../packages/server/src/db/client.ts';
-import { countWorkers, listWorkers } from '../../packages/server/src/modules/worker/worker.repo.ts';
+import { listWorkers } from '../../packages/server/src/modules/worker/worker.repo.ts';
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('DATABASE_URL is required');
@@ -72,9 +72,13 @@ for (const [label, scope] of scopes) {
       `${label.padEnd(26)} | ${name.padEnd(15)} | ${repo.p50.toFixed(1).padStart(6)} / ${repo.p95.toFixed(1).padStart(6)} | ${base.p50.toFixed(1).padStart(7)} / ${base.p95.toFixed(1).padStart(6)} | ${(repo.p50 / base.p50).toFixed(2)}×`,
     );
   }
-  const count = await time(() => countWorkers(database.db, scope, {}, 10_000), 10);
+  // The first page carries the capped count (one statement): its cost beyond a plain page.
+  const count = await time(
+    () => listWorkers(database.db, scope, {}, { limit: 20, countCap: 10_000 }),
+    10,
+  );
   console.log(
-    `${label.padEnd(26)} | capped count    | ${count.p50.toFixed(1).padStart(6)} / ${count.p95.toFixed(1).padStart(6)} |`,
+    `${label.padEnd(26)} | page + count    | ${count.p50.toFixed(1).padStart(6)} / ${count.p95.toFixed(1).padStart(6)} |`,
   );
 }
 await raw.end();

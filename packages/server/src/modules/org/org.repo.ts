@@ -114,12 +114,43 @@ export const listGridsWithWorkers = async (db: TExecutor, scope: TScope, communi
 export const listMoves = (db: TExecutor, code: string) =>
   db.select().from(orgMove).where(eq(orgMove.orgCode, code)).orderBy(desc(orgMove.effectiveOn));
 
+/** The codes of the nodes on a materialised path, root first. */
+const codesOf = (path: string) => path.split('/').filter(Boolean);
+
 /**
- * The governing pack of each path: the pack set on the deepest node of the path that has one
- * (a node without a pack inherits its parent's). One query for any number of paths.
+ * The governing pack of a path: the pack set on the deepest node of the path that has one (a node
+ * without a pack inherits its parent's). `packOf` gives a node's own pack.
  */
+export const governingPack = (
+  packOf: (code: string) => string | null | undefined,
+  path: string,
+): string | null =>
+  codesOf(path)
+    .reverse()
+    .map(packOf)
+    .find((p) => p) ?? null;
+
+/**
+ * Every node on the given paths, plus `extraCodes`, with its name and own pack: the names a view
+ * shows and the governing packs (`governingPack`) in one query.
+ */
+export const findPathNodes = async (
+  db: TExecutor,
+  paths: readonly string[],
+  extraCodes: readonly string[] = [],
+) => {
+  const codes = [...new Set([...paths.flatMap(codesOf), ...extraCodes])];
+  if (codes.length === 0) return new Map<string, { name: string; packId: string | null }>();
+  const rows = await db
+    .select({ code: org.code, name: org.name, packId: org.packId })
+    .from(org)
+    .where(inArray(org.code, codes));
+  return new Map(rows.map((r) => [r.code, { name: r.name, packId: r.packId }]));
+};
+
+/** The governing pack of each path (see `governingPack`). One query for any number of paths. */
 export const effectivePackIds = async (db: TExecutor, paths: readonly string[]) => {
-  const codes = [...new Set(paths.flatMap((p) => p.split('/').filter(Boolean)))];
+  const codes = [...new Set(paths.flatMap(codesOf))];
   const result = new Map<string, string | null>();
   if (codes.length === 0) return result;
   const rows = await db
@@ -127,9 +158,10 @@ export const effectivePackIds = async (db: TExecutor, paths: readonly string[]) 
     .from(org)
     .where(and(inArray(org.code, codes), sql`${org.packId} is not null`));
   const packOf = new Map(rows.map((r) => [r.code, r.packId]));
-  for (const path of paths) {
-    const chain = path.split('/').filter(Boolean).reverse();
-    result.set(path, chain.map((c) => packOf.get(c)).find((p) => p) ?? null);
-  }
+  for (const path of paths)
+    result.set(
+      path,
+      governingPack((c) => packOf.get(c), path),
+    );
   return result;
 };

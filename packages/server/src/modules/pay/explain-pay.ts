@@ -2,9 +2,7 @@ import type { TPolicyRegistry, TWorkerInput } from '@shegong/policy';
 import { formatFen } from '@shegong/policy';
 import { AppError, type TPayExplanation, type TTraceStepView } from '@shegong/shared';
 import type { TCtx } from '../../context.ts';
-import { effectivePackIds } from '../org/org.repo.ts';
-import { findNodes } from '../quota/quota.repo.ts';
-import { findWorkerInScope } from '../worker/worker.repo.ts';
+import { findPathNodes, governingPack } from '../org/org.repo.ts';
 import { computeMonthLines, postRecords, type TPayLineRow } from './compute-lines.ts';
 import { findLine, findRunInScope, loadPayWorkersById } from './pay.repo.ts';
 import type { TPayWorkerRow } from './pay-inputs.ts';
@@ -96,15 +94,19 @@ export const workerPayForMonth = async (
   workerId: string,
   month: string,
 ): Promise<{ line: TPayLineRow; explanation: TPayExplanation }> => {
-  const w = await findWorkerInScope(ctx.db, ctx.actor.scope, workerId);
-  if (!w) throw new AppError('NOT_FOUND', '工作者不存在');
-  const rows = await loadPayWorkersById(ctx.db, ctx.actor.scope, [workerId], month);
+  // loadPayWorkersById applies the scope's subtree; a self-service scope is also one worker.
+  const { scope } = ctx.actor;
+  if (scope.kind === 'self' && scope.workerId !== workerId)
+    throw new AppError('NOT_FOUND', '工作者不存在');
+  const rows = await loadPayWorkersById(ctx.db, scope, [workerId], month);
   const row = rows[0];
   if (!row) throw new AppError('NOT_FOUND', '工作者不存在');
-  const packs = await effectivePackIds(ctx.db, [row.orgPath]);
-  const county = (await findNodes(ctx.db, [row.countyCode]))[0]?.name ?? null;
+  // The governing pack and the county's name (pay floors by district) from one query.
+  const nodes = await findPathNodes(ctx.db, [row.orgPath], [row.countyCode]);
+  const packId = governingPack((code) => nodes.get(code)?.packId, row.orgPath);
+  const county = nodes.get(row.countyCode)?.name ?? null;
   const [line] = computeMonthLines(ctx.services.policies, month, rows, {
-    packOf: () => packs.get(row.orgPath) ?? null,
+    packOf: () => packId,
     districtOf: () => county,
   }) as [TPayLineRow];
   const t = traceOf(

@@ -1,7 +1,8 @@
 import { idNumberCheckChar } from '@shegong/shared';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TServices } from '../../context.ts';
+import { queryRows } from '../../db/client.ts';
 import { archiveItem, auditLog, worker } from '../../db/schema/index.ts';
 import { createClient, seedDemo, seedUser, type TTestClient } from '../../testing/test-app.ts';
 import { createTestServices, testDbKind } from '../../testing/test-db.ts';
@@ -271,5 +272,62 @@ describe(`worker use cases (${testDbKind()})`, () => {
     } while (after && pages < 100);
     const first = await admin.get('/api/workers?limit=7');
     expect(seen.size).toBe(first.body.total);
+  });
+
+  it('gives the total with the first page only: counted with the filters, 0 when none match', async () => {
+    const [counted] = await queryRows<{ n: number }>(
+      services.database.db,
+      sql`select count(*)::int as n from worker where org_path like '%/640104001000/%' and education_level = '大专'`,
+    );
+    const n = counted!.n;
+    expect(n).toBeGreaterThan(3);
+    const first = await admin.get('/api/workers?limit=3&educationLevel=大专');
+    expect(first.body.items).toHaveLength(3);
+    expect(first.body.total).toBe(n);
+    expect(first.body.totalCapped).toBe(false);
+    const second = await admin.get(
+      `/api/workers?limit=3&educationLevel=大专&after=${first.body.nextCursor}`,
+    );
+    expect(second.body.total).toBeNull();
+    const none = await admin.get('/api/workers?limit=3&q=不存在的姓');
+    expect(none.body).toMatchObject({ items: [], total: 0, nextCursor: null });
+  });
+
+  it('names the street and the post category under the deepest node that sets a pack', async () => {
+    await seedUser(services, { username: 'sys-list', role: 'system-admin', orgCode: '000000' });
+    const sys = createClient(services);
+    await sys.login('sys-list');
+    // A community of 长春新区 高新开发区: the county sets changchun-xinqu-2020 below 吉林's jilin-2020.
+    const [xinqu] = await queryRows<{ code: string; parent_code: string }>(
+      services.database.db,
+      sql`select code, parent_code from org where level = 'community' and path like '%/220173/%' order by code limit 1`,
+    );
+    const streets = new Map(
+      (
+        (await sys.get('/api/orgs/640104/children')).body.items as Array<{
+          code: string;
+          name: string;
+        }>
+      ).map((o) => [o.code, o.name]),
+    );
+    const xinquStreet = (await sys.get(`/api/orgs/${xinqu!.parent_code}`)).body;
+    const yinchuan = await sys.post('/api/workers', newWorker({ postTitle: '委员' }));
+    const changchun = await sys.post(
+      '/api/workers',
+      newWorker({ postTitle: '委员', communityCode: xinqu!.code }),
+    );
+    expect(changchun.status, JSON.stringify(changchun.body)).toBe(201);
+    for (const [id, street, category] of [
+      // 银川 四岗: 委员 is 两委成员 (004 职业化 (十)).
+      [yinchuan.body.id, streets.get('640104001000'), '两委成员'],
+      // 长春新区: 委员 is 其他两委成员 (000 二(四)), not 吉林's 两委专职成员 (002 二(一)).
+      [changchun.body.id, xinquStreet.name, '其他两委成员'],
+    ]) {
+      const detail = await sys.get(`/api/workers/${id}`);
+      expect(detail.body.worker).toMatchObject({ streetName: street, postCategory: category });
+      const list = await sys.get(`/api/workers?limit=5&q=${detail.body.worker.idNumber}`);
+      expect(list.body.total).toBe(1);
+      expect(list.body.items[0]).toMatchObject({ id, streetName: street, postCategory: category });
+    }
   });
 });

@@ -40,39 +40,33 @@ const filterConditions = (scope: TScope, f: TWorkerFilters): SQL[] => {
   return conditions;
 };
 
-/** A page of workers in id order (keyset: `id > after`), so page 10,000 costs what page 1 does. */
+/**
+ * A page of workers in id order (keyset: `id > after`), so page 10,000 costs what page 1 does.
+ * With `countCap`, each row also carries how many workers match the filters (without the
+ * cursor), counted up to `countCap + 1`: an uncorrelated subquery, evaluated once in the same
+ * statement as the page (a list shows "10000+" beyond the cap). An empty page means none match.
+ */
 export const listWorkers = (
   db: TExecutor,
   scope: TScope,
   filters: TWorkerFilters,
-  page: { after?: string; limit: number },
+  page: { after?: string; limit: number; countCap?: number },
 ) => {
   const conditions = filterConditions(scope, filters);
+  const total =
+    page.countCap === undefined
+      ? sql<number | null>`null`
+      : sql<number>`(select count(*) from (select 1 from ${worker} where ${and(...conditions)} limit ${page.countCap + 1}) capped)`.mapWith(
+          Number,
+        );
   if (page.after) conditions.push(gt(worker.id, page.after));
   return db
-    .select({ worker, communityName: org.name })
+    .select({ worker, communityName: org.name, total })
     .from(worker)
     .leftJoin(org, eq(org.code, worker.communityCode))
     .where(and(...conditions))
     .orderBy(asc(worker.id))
     .limit(page.limit);
-};
-
-/** How many workers match, counted up to `cap` (a list shows "10000+" beyond it). */
-export const countWorkers = async (
-  db: TExecutor,
-  scope: TScope,
-  filters: TWorkerFilters,
-  cap: number,
-) => {
-  const inner = db
-    .select({ one: sql`1` })
-    .from(worker)
-    .where(and(...filterConditions(scope, filters)))
-    .limit(cap + 1)
-    .as('capped');
-  const rows = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(inner);
-  return rows[0]?.n ?? 0;
 };
 
 export const findWorkerInScope = async (db: TExecutor, scope: TScope, id: string) =>

@@ -13,19 +13,12 @@ import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditLog } from '../../db/schema/index.ts';
 import { defineRoute } from '../../http/route.ts';
-import { effectivePackIds, findOrgInScope } from '../org/org.repo.ts';
+import { findOrgInScope, findPathNodes, governingPack } from '../org/org.repo.ts';
 import { postCategoryOf } from '../policy/pack-of.ts';
 import { addArchiveItem } from './add-archive-item.ts';
 import { createWorker } from './create-worker.ts';
 import { updateWorker } from './update-worker.ts';
-import {
-  countWorkers,
-  findOrgs,
-  findWorkerInScope,
-  listArchive,
-  listWorkers,
-  type TWorkerFilters,
-} from './worker.repo.ts';
+import { findWorkerInScope, listArchive, listWorkers, type TWorkerFilters } from './worker.repo.ts';
 import { toArchiveView, toWorkerView } from './worker-view.ts';
 
 const ZIdParam = z.object({ id: z.uuid('工作者编号无效') });
@@ -66,15 +59,12 @@ export const workerRoutes = [
       const rows = await listWorkers(db, actor.scope, filters, {
         after: query.after,
         limit: query.limit,
+        countCap: query.after ? undefined : COUNT_CAP,
       });
-      const total = query.after
-        ? undefined
-        : await countWorkers(db, actor.scope, filters, COUNT_CAP);
-      const streets = await findOrgs(db, [
-        ...new Set(rows.map((r) => streetCodeOf(r.worker.orgPath))),
-      ]);
-      const streetName = new Map(streets.map((s) => [s.code, s.name]));
-      const packs = await effectivePackIds(
+      // The total comes with the first page only; an empty first page means none match.
+      const total = query.after ? undefined : (rows[0]?.total ?? 0);
+      // Street names and governing packs of the listed rows: one query for the nodes on their paths.
+      const nodes = await findPathNodes(
         db,
         rows.map((r) => r.worker.orgPath),
       );
@@ -84,10 +74,10 @@ export const workerRoutes = [
           r.worker,
           {
             communityName: r.communityName ?? '',
-            streetName: streetName.get(streetCodeOf(r.worker.orgPath)) ?? '',
+            streetName: nodes.get(streetCodeOf(r.worker.orgPath))?.name ?? '',
             postCategory: postCategoryOf(
               policies,
-              packs.get(r.worker.orgPath) ?? null,
+              governingPack((code) => nodes.get(code)?.packId, r.worker.orgPath),
               r.worker.postTitle,
               today,
             ),
@@ -117,8 +107,8 @@ export const workerRoutes = [
       const actor = c.var.actor!;
       const row = await findWorkerInScope(database.db, actor.scope, params.id);
       if (!row) throw new AppError('NOT_FOUND', '工作者不存在');
-      const places = await findOrgs(database.db, [row.communityCode, streetCodeOf(row.orgPath)]);
-      const name = (code: string) => places.find((p) => p.code === code)?.name ?? '';
+      const nodes = await findPathNodes(database.db, [row.orgPath], [row.communityCode]);
+      const name = (code: string) => nodes.get(code)?.name ?? '';
       const archive = await listArchive(database.db, row.id);
       const today = todayIso();
       const post = currentPost(archive, today);
@@ -131,7 +121,7 @@ export const workerRoutes = [
             streetName: name(streetCodeOf(row.orgPath)),
             postCategory: postCategoryOf(
               policies,
-              (await effectivePackIds(database.db, [row.orgPath])).get(row.orgPath) ?? null,
+              governingPack((code) => nodes.get(code)?.packId, row.orgPath),
               row.postTitle,
               today,
             ),
