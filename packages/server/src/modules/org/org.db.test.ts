@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TServices } from '../../context.ts';
+import { queryRows } from '../../db/client.ts';
 import { org, orgFact, orgMove, worker } from '../../db/schema/index.ts';
 import { createClient, seedDemo, seedUser, type TTestClient } from '../../testing/test-app.ts';
 import { createTestServices, testDbKind } from '../../testing/test-db.ts';
@@ -96,6 +97,34 @@ describe(`org tree use cases (${testDbKind()})`, () => {
     // The old street's subtree no longer counts them.
     const old = await county.get('/api/orgs/640104002000');
     expect(old.body.counts.communities).toBe(0);
+  });
+
+  it('moves a community to a street of another county: its workers and their archive take the new county', async () => {
+    const { db } = services.database;
+    await seedUser(services, { username: 'root', role: 'system-admin', orgCode: '000000' });
+    const root = createClient(services);
+    await root.login('root');
+    const from = (
+      await db
+        .select({ code: worker.communityCode })
+        .from(worker)
+        .where(sql`${worker.countyCode} = '330302'`)
+        .limit(1)
+    )[0]!.code;
+    const res = await root.post(`/api/orgs/${from}/move`, {
+      toParentCode: '640104001000',
+      effectiveOn: '2026-07-01',
+      reason: '跨县区划调整',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.workersMoved).toBeGreaterThan(0);
+    const rows = await queryRows<{ w: string; a: string; n: number }>(
+      db,
+      sql`select w.county_code as w, a.county_code as a, count(*)::int as n
+          from worker w join archive_item a on a.worker_id = w.id
+          where w.community_code = ${from} group by 1, 2`,
+    );
+    expect(rows).toEqual([expect.objectContaining({ w: '640104', a: '640104' })]);
   });
 
   it('keeps facts by date: a new date adds a row, the same date corrects it; both audited', async () => {
