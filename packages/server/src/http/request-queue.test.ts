@@ -139,6 +139,25 @@ describe('RequestQueue and admitRequests', () => {
     }
   });
 
+  it('lets the event loop run between requests whose work is all microtasks (PGlite)', async () => {
+    // PGlite answers a query without returning to the event loop: without a yield, every waiting
+    // request would run before the server next reads a socket or accepts a connection.
+    const queue = new RequestQueue({ maxInflight: 1, maxQueue: 10 });
+    const order: string[] = [];
+    const app = new Hono<TAppEnv>();
+    app.use('/api/*', admitRequests(queue));
+    app.get('/api/x/:n', async (c) => {
+      order.push(c.req.param('n'));
+      return c.text('ok');
+    });
+    const answers = ['1', '2', '3'].map((n) => app.request(`/api/x/${n}`));
+    setImmediate(() => order.push('io'));
+    await Promise.all(answers);
+    // The callback queued while request 1 waited ran before request 2 started.
+    expect(order.slice(0, order.indexOf('2'))).toContain('io');
+    expect(order.filter((o) => o !== 'io')).toEqual(['1', '2', '3']);
+  });
+
   it('gives the slot back when the handler throws', async () => {
     // No room to wait: a slot kept by the failed request would refuse the next one.
     const queue = new RequestQueue({ maxInflight: 1, maxQueue: 0 });
