@@ -25,17 +25,30 @@ export const idNumber = (first17: string): string =>
   first17 + '10X98765432'[[...first17].reduce((s, d, i) => s + Number(d) * WEIGHTS[i]!, 0) % 11]!;
 
 /**
- * Chooses an option of the antd Select labelled `label`. Waits first until the dropdown of a
- * select chosen just before has faded out: an option there is a target that vanishes under the
- * click.
+ * Chooses an option of the antd Select labelled `label`, and checks the select then shows it.
+ * Waits first until the dropdown of a select chosen just before has faded out (an option there
+ * is a target that vanishes under the click); a click lost to an opening or re-rendering dropdown
+ * is tried again (seen in CI: an edit saved with the old value, so nothing changed).
  */
 export const chooseOption = async (page: Page, label: string, option: string) => {
-  await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0);
-  await page.getByLabel(label, { exact: true }).click();
-  await page
-    .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
-    .first()
-    .click();
+  const input = page.getByLabel(label, { exact: true });
+  const select = page.locator('.ant-select', { has: input });
+  await expect(async () => {
+    // A retry finds its own dropdown still open when the last click was lost: choose in it.
+    if ((await input.getAttribute('aria-expanded')) !== 'true') {
+      await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0, {
+        timeout: 5_000,
+      });
+      await input.click();
+    }
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
+      .first()
+      .click({ timeout: 5_000 });
+    await expect(select.locator('.ant-select-content-has-value')).toContainText(option, {
+      timeout: 2_000,
+    });
+  }).toPass({ timeout: 60_000 });
 };
 
 /**
@@ -66,10 +79,15 @@ export const chooseFirstOption = async (page: Page, label: string) => {
  * again if the first click came before the node was ready.
  */
 export const chooseOrg = async (page: Page, label: string, names: string[]) => {
-  await page.getByLabel(label, { exact: true }).click();
   const dropdown = page.locator('.ant-select-dropdown:visible:has(.ant-select-tree)');
   const nodeOf = (name: string) =>
     dropdown.locator('.ant-select-tree-treenode', { hasText: name }).first();
+  // Right after a menu click the previous page's select of the same label can take the click
+  // and vanish with its page: open again until the tree shows its first node.
+  await expect(async () => {
+    if ((await dropdown.count()) === 0) await page.getByLabel(label, { exact: true }).click();
+    await expect(nodeOf(names[0]!)).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
   for (const [i, name] of names.entries()) {
     const node = nodeOf(name);
     await expect(node).toBeVisible();
