@@ -25,53 +25,41 @@ export const idNumber = (first17: string): string =>
   first17 + '10X98765432'[[...first17].reduce((s, d, i) => s + Number(d) * WEIGHTS[i]!, 0) % 11]!;
 
 /**
- * Chooses an option of the antd Select labelled `label`, and checks the select then shows it.
- * Waits first until the dropdown of a select chosen just before has faded out (an option there
- * is a target that vanishes under the click); a click lost to an opening or re-rendering dropdown
- * is tried again (seen in CI: an edit saved with the old value, so nothing changed).
+ * Chooses an enabled option of the antd Select labelled `label` — the one showing `option`, or
+ * the first once the options have loaded — and checks the select then shows a value. Waits first
+ * until the dropdown of a select chosen just before has faded out (an option there is a target
+ * that vanishes under the click). A click can be lost while a dropdown opens or its options
+ * re-render (seen in CI: an edit saved the old 学历; a campaign never published): then the
+ * select's own dropdown is still open, and the option is chosen again in it.
  */
-export const chooseOption = async (page: Page, label: string, option: string) => {
+const choose = async (page: Page, label: string, option?: string) => {
   const input = page.getByLabel(label, { exact: true });
-  const select = page.locator('.ant-select', { has: input });
+  const value = page
+    .locator('.ant-select', { has: input })
+    .locator('.ant-select-content-has-value');
+  const options = page.locator(
+    '.ant-select-dropdown:visible .ant-select-item-option:not(.ant-select-item-option-disabled)',
+  );
   await expect(async () => {
-    // A retry finds its own dropdown still open when the last click was lost: choose in it.
     if ((await input.getAttribute('aria-expanded')) !== 'true') {
       await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0, {
         timeout: 5_000,
       });
       await input.click();
     }
-    await page
-      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option })
+    await (option ? options.filter({ hasText: option }) : options)
       .first()
       .click({ timeout: 5_000 });
-    await expect(select.locator('.ant-select-content-has-value')).toContainText(option, {
-      timeout: 2_000,
-    });
+    if (option) await expect(value).toContainText(option, { timeout: 2_000 });
+    else await expect(value).toHaveCount(1, { timeout: 2_000 });
   }).toPass({ timeout: 60_000 });
 };
 
-/**
- * Chooses the first enabled option of the antd Select labelled `label` once its options have
- * loaded, and checks the select then holds a value (a click on a dropdown that re-renders while
- * its options arrive can be lost).
- */
-export const chooseFirstOption = async (page: Page, label: string) => {
-  const select = page.locator('.ant-select', { has: page.getByLabel(label, { exact: true }) });
-  await expect(async () => {
-    await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0);
-    await page.getByLabel(label, { exact: true }).click();
-    await page
-      .locator(
-        '.ant-select-dropdown:visible .ant-select-item-option:not(.ant-select-item-option-disabled)',
-      )
-      .first()
-      .click({ timeout: 5_000 });
-    await expect(select.locator('.ant-select-content-has-value')).toHaveCount(1, {
-      timeout: 2_000,
-    });
-  }).toPass({ timeout: 60_000 });
-};
+export const chooseOption = (page: Page, label: string, option: string) =>
+  choose(page, label, option);
+
+/** Chooses the first enabled option (e.g. a community with a free post) once options load. */
+export const chooseFirstOption = (page: Page, label: string) => choose(page, label);
 
 /**
  * Opens the org tree-select labelled `label` and walks down the given node names. Children load
