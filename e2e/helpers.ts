@@ -52,6 +52,9 @@ const choose = async (page: Page, label: string, option?: string) => {
       .click({ timeout: 5_000 });
     if (option) await expect(value).toContainText(option, { timeout: 2_000 });
     else await expect(value).toHaveCount(1, { timeout: 2_000 });
+    // Seen in CI: the value set and the dropdown still open over the next field; choosing the
+    // selected option again closes it.
+    await expect(input).not.toHaveAttribute('aria-expanded', 'true', { timeout: 2_000 });
   }).toPass({ timeout: 60_000 });
 };
 
@@ -73,7 +76,12 @@ export const chooseOrg = async (page: Page, label: string, names: string[]) => {
   // Right after a menu click the previous page's select of the same label can take the click
   // and vanish with its page: open again until the tree shows its first node.
   await expect(async () => {
-    if ((await dropdown.count()) === 0) await page.getByLabel(label, { exact: true }).click();
+    if ((await dropdown.count()) === 0) {
+      await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0, {
+        timeout: 5_000,
+      });
+      await page.getByLabel(label, { exact: true }).click();
+    }
     await expect(nodeOf(names[0]!)).toBeVisible({ timeout: 5_000 });
   }).toPass({ timeout: 60_000 });
   for (const [i, name] of names.entries()) {
