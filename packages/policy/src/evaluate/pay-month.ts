@@ -7,6 +7,14 @@ import type { TPackPrograms } from './compile-pack.ts';
 import { evaluatePay, type TPayProgram } from './pay.ts';
 import { step, type TTraceSink } from './trace.ts';
 
+/** How a part's running sum is rounded to the fen, as the trace says it. */
+const FEN_ROUNDING_TEXT: Record<TRounding, string> = {
+  'half-up': '四舍五入',
+  floor: '舍去',
+  ceil: '进位',
+  'half-even': '四舍六入五成双',
+};
+
 // A month whose pack changes inside it (a parameter or rule with effective_from on the 16th) is
 // computed per version for the days each governs. The worker's facts are those of the month's
 // evaluation date (its first day, or the day of joining) in every part; only the pack differs.
@@ -268,14 +276,7 @@ export const evaluatePayMonth = (
       );
       t.push(...(merged[i]?.first.sink ?? []));
     });
-    const roundingText =
-      rule.rounding === 'half-up'
-        ? '四舍五入'
-        : rule.rounding === 'floor'
-          ? '舍去'
-          : rule.rounding === 'ceil'
-            ? '进位'
-            : '四舍六入五成双';
+    const roundingText = FEN_ROUNDING_TEXT[rule.rounding];
     step(
       t,
       pr?.entry ?? { id: 'month', source: packName },
