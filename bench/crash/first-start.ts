@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseOptions, positiveInt } from './args.ts';
+import { collectOutput } from './child.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const USAGE = 'node --import tsx bench/crash/first-start.ts [--trials 20] [--demo-workers 500]';
@@ -37,13 +38,7 @@ const launch = (dataDir: string) => {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
+  const output = collectOutput(child);
   const up = async (timeoutMs: number) => {
     const t0 = performance.now();
     while (performance.now() - t0 < timeoutMs) {
@@ -64,7 +59,7 @@ const launch = (dataDir: string) => {
     child.kill(signal);
     await exited;
   };
-  return { child, up, stop, output: () => output };
+  return { child, up, stop, output };
 };
 
 const dataDir = path.join(root, '.tmp/bench-crash-first');

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { collectOutput } from './child.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const delays = process.argv.slice(2).map(Number);
@@ -41,11 +42,9 @@ for (const delay of delays.length ? delays : [0, 20, 100, 400]) {
   await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
   const files = fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).length : 0;
   const again = open(dir);
-  let out = '';
-  again.stdout!.on('data', (d) => (out += d));
-  again.stderr!.on('data', (d) => (out += d));
+  const out = collectOutput(again);
   const code = await new Promise((r) => again.once('exit', r));
   console.log(
-    `kill ${delay} ms after PG_VERSION (at ${((seen - t0) / 1000).toFixed(1)} s, ${files} entries) → reopen exit ${code}: ${out.trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`,
+    `kill ${delay} ms after PG_VERSION (at ${((seen - t0) / 1000).toFixed(1)} s, ${files} entries) → reopen exit ${code}: ${out().trim().split('\n').slice(-2).join(' | ').slice(0, 300)}`,
   );
 }

@@ -33,6 +33,7 @@ import { idNumberCheckChar } from '@shegong/shared';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { fail, parseOptions, positiveInt } from './args.ts';
+import { collectOutput } from './child.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const USAGE = `node --import tsx bench/crash/run.ts [--pglite] [--pg] [--scenario import|pay|cli-pay]…
@@ -609,18 +610,12 @@ const runCli = (kind: 'pglite' | 'pg', dataDir: string, database: string, args: 
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
-  child.stderr!.on('data', (d: Buffer) => {
-    output += d.toString();
-  });
+  const output = collectOutput(child);
   const t0 = performance.now();
   const exited = new Promise<{ code: number | null; signal: string | null; ms: number }>((r) =>
     child.once('exit', (code, signal) => r({ code, signal, ms: performance.now() - t0 })),
   );
-  return { child, exited, output: () => output };
+  return { child, exited, output };
 };
 
 const runCliPay = async (kind: 'pglite' | 'pg') => {
