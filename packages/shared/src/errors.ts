@@ -20,6 +20,7 @@ export type TAppErrorCode =
   | 'CSRF_FAILED'
   | 'RATE_LIMITED'
   | 'OVERLOADED'
+  | 'CLIENT_CLOSED'
   | 'PAYLOAD_TOO_LARGE'
   | 'DATA_DIR_LOCKED'
   | 'CONFIG_INVALID'
@@ -38,6 +39,8 @@ const STATUS: Record<TAppErrorCode, number> = {
   CSRF_FAILED: 403,
   RATE_LIMITED: 429,
   OVERLOADED: 503,
+  // nginx's code for a request whose client closed the connection before the answer.
+  CLIENT_CLOSED: 499,
   PAYLOAD_TOO_LARGE: 413,
   DATA_DIR_LOCKED: 409,
   CONFIG_INVALID: 500,

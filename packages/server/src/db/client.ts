@@ -10,6 +10,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { acquireDirLock, type TDirLock } from './dir-lock.ts';
+import { cancelOnAbort, statementGate } from './request-signal.ts';
 import * as schema from './schema/index.ts';
 
 export type TSchema = typeof schema;
@@ -49,7 +50,8 @@ export const openDatabase = async (options: TOpenOptions): Promise<TDatabase> =>
     pool.on('error', () => {
       // An idle client lost its connection; the pool replaces it on next use.
     });
-    const db = drizzlePg(pool, { schema }) as unknown as TExecutor;
+    cancelOnAbort(pool, options.url);
+    const db = drizzlePg(pool, { schema, logger: statementGate }) as unknown as TExecutor;
     return { kind: 'postgres', db, pool, close: () => pool.end() };
   }
   let lock: TDirLock | undefined;
@@ -62,7 +64,7 @@ export const openDatabase = async (options: TOpenOptions): Promise<TDatabase> =>
       dataDir: options.dataDir ? path.join(options.dataDir, 'pgdata') : undefined,
       loadDataDir: options.loadDataDir,
     });
-    const db = drizzlePglite(pglite, { schema }) as unknown as TExecutor;
+    const db = drizzlePglite(pglite, { schema, logger: statementGate }) as unknown as TExecutor;
     // PGlite is one backend without a checkpointer: it never checkpoints by time or by WAL
     // volume (measured: 131 MB of WAL past max_wal_size = 32MB, redo point unmoved), so a killed
     // process replays all WAL since it opened the directory. A checkpoint every few minutes (as

@@ -117,9 +117,13 @@ export const securityHeaders: MiddlewareHandler<TAppEnv> = async (c, next) => {
 
 /** Turns any error into the API's JSON error body with a Chinese message; hides internals. */
 export const handleError = (error: Error, c: Context<TAppEnv>) => {
-  if (error instanceof AppError) {
-    const body: TErrorBody = { error: error.toJSON() };
-    return c.json(body, error.status as 400);
+  // drizzle wraps a driver's error in DrizzleQueryError with the original as cause (CLIENT_CLOSED
+  // from a statement cancelled because its client left: db/request-signal.ts).
+  const appError =
+    error instanceof AppError ? error : error.cause instanceof AppError ? error.cause : undefined;
+  if (appError) {
+    const body: TErrorBody = { error: appError.toJSON() };
+    return c.json(body, appError.status as 400);
   }
   const log = c.var.log ?? c.var.services?.log;
   log?.error({ err: error }, 'unhandled error');

@@ -1,5 +1,6 @@
 import { AppError } from '@shegong/shared';
 import type { MiddlewareHandler } from 'hono';
+import { runWithRequestSignal } from '../db/request-signal.ts';
 import type { TAppEnv } from './env.ts';
 
 export type TRequestLimits = {
@@ -143,7 +144,8 @@ export const admitRequests =
       if (signal.aborted) return new Response(null, { status: 499 });
       await yieldToEventLoop();
       if (signal.aborted) return new Response(null, { status: 499 });
-      await next();
+      // From here on a statement of this request stops once its client has gone (db/request-signal).
+      await runWithRequestSignal(signal, next);
     } finally {
       release();
     }

@@ -3,6 +3,7 @@ import { AppError } from '@shegong/shared';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { TCtx } from '../context.ts';
 import type { TExecutor } from '../db/client.ts';
+import { outsideRequest } from '../db/request-signal.ts';
 import { job } from '../db/schema/index.ts';
 import { pathInScope } from '../modules/org/org-scope.ts';
 import { newId } from '../security/ids.ts';
@@ -36,7 +37,8 @@ export const startJob = async <T>(
   meta: { kind: string; title: string; total?: number },
   run: (report: TJobReporter) => Promise<T>,
 ): Promise<TJobHandle<T>> => {
-  const tracked = await trackJob(ctx, meta, run);
+  // The task outlives the request that starts it: its statements run whatever that client does.
+  const tracked = await outsideRequest(() => trackJob(ctx, meta, run));
   return {
     id: tracked.id,
     finished: tracked.finished.catch((error) => {

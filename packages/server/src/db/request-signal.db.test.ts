@@ -1,0 +1,138 @@
+import { sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TServices } from '../context.ts';
+import type { TAppEnv } from '../http/env.ts';
+import { handleError } from '../http/middleware.ts';
+import { admitRequests, RequestQueue } from '../http/request-queue.ts';
+import { createTestServices, testDbKind } from '../testing/test-db.ts';
+import { outsideRequest } from './request-signal.ts';
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+// A request whose client has gone stops at its next statement (both databases); on PostgreSQL
+// its running statement is cancelled. The app here is the admission middleware and test routes
+// over the real database.
+describe(`statements of a request whose client has gone (${testDbKind()})`, () => {
+  let services: TServices;
+
+  beforeAll(async () => {
+    services = await createTestServices();
+    await services.database.db.execute(sql`create table signal_probe (step text)`);
+  });
+  afterAll(() => services.database.close());
+
+  const probes = async () =>
+    (
+      (await services.database.db.execute(sql`select step from signal_probe order by step`)) as {
+        rows: Array<{ step: string }>;
+      }
+    ).rows.map((r) => r.step);
+
+  it('stops at the next statement and rolls back the transaction; the next waiter runs', async () => {
+    const queue = new RequestQueue({ maxInflight: 1, maxQueue: 10 });
+    const app = new Hono<TAppEnv>();
+    app.onError(handleError);
+    app.use('/api/*', admitRequests(queue));
+    let resume = () => {};
+    const paused = new Promise<void>((r) => {
+      resume = r;
+    });
+    let statementsRun = 0;
+    let reachedPause = false;
+    app.post('/api/slow', async (c) => {
+      await services.database.db.transaction(async (tx) => {
+        await tx.execute(sql`insert into signal_probe values ('slow-1')`);
+        statementsRun++;
+        reachedPause = true;
+        await paused;
+        await tx.execute(sql`insert into signal_probe values ('slow-2')`);
+        statementsRun++;
+        await tx.execute(sql`insert into signal_probe values ('slow-3')`);
+        statementsRun++;
+      });
+      return c.json({ ok: true });
+    });
+    app.post('/api/next', async (c) => {
+      await services.database.db.execute(sql`insert into signal_probe values ('next')`);
+      return c.json({ ok: true });
+    });
+    const client = new AbortController();
+    const slow = app.request(
+      new Request('http://x/api/slow', { method: 'POST', signal: client.signal }),
+    );
+    while (!reachedPause) await tick();
+    const next = app.request(new Request('http://x/api/next', { method: 'POST' }));
+    await tick();
+    expect(queue.waiting).toBe(1);
+    client.abort();
+    resume();
+    const answer = await slow;
+    expect(answer.status).toBe(499);
+    expect((await answer.json()).error.code).toBe('CLIENT_CLOSED');
+    // One statement ran before the client left, none after; the first was rolled back.
+    expect(statementsRun).toBe(1);
+    expect((await next).status).toBe(200);
+    expect(await probes()).toEqual(['next']);
+    expect(queue.inflight).toBe(0);
+  });
+
+  it('runs work detached from the request (a job it starts) whatever the client does', async () => {
+    const app = new Hono<TAppEnv>();
+    app.onError(handleError);
+    app.use('/api/*', admitRequests(new RequestQueue({ maxInflight: 1, maxQueue: 1 })));
+    const client = new AbortController();
+    let detached: Promise<unknown> | undefined;
+    app.get('/api/job', async (c) => {
+      client.abort();
+      detached = outsideRequest(() =>
+        services.database.db.execute(sql`insert into signal_probe values ('job')`),
+      );
+      await services.database.db.execute(sql`insert into signal_probe values ('in-request')`);
+      return c.text('started');
+    });
+    const answer = await app.request(new Request('http://x/api/job', { signal: client.signal }));
+    expect(answer.status).toBe(499);
+    await detached;
+    expect(await probes()).toEqual(['job', 'next']);
+  });
+
+  it.runIf(testDbKind() === 'pg')(
+    'cancels the running statement on PostgreSQL, so the slot goes to the next waiter at once',
+    async () => {
+      const queue = new RequestQueue({ maxInflight: 1, maxQueue: 10 });
+      const app = new Hono<TAppEnv>();
+      app.onError(handleError);
+      app.use('/api/*', admitRequests(queue));
+      let sleeping = false;
+      let after = 0;
+      app.get('/api/long', async (c) => {
+        sleeping = true;
+        await services.database.db.execute(sql`select pg_sleep(20)`);
+        after++;
+        return c.json({ ok: true });
+      });
+      app.get('/api/next', async (c) => {
+        await services.database.db.execute(sql`select 1`);
+        return c.json({ ok: true });
+      });
+      const client = new AbortController();
+      const long = app.request(new Request('http://x/api/long', { signal: client.signal }));
+      while (!sleeping) await tick();
+      // Let the statement start in PostgreSQL.
+      await new Promise((r) => setTimeout(r, 200));
+      const next = app.request(new Request('http://x/api/next'));
+      const t0 = performance.now();
+      client.abort();
+      expect((await long).status).toBe(499);
+      expect((await next).status).toBe(200);
+      // The 20 s statement stopped: the waiter behind it ran within seconds.
+      expect(performance.now() - t0).toBeLessThan(5_000);
+      expect(after).toBe(0);
+      const running = (await services.database.db.execute(
+        sql`select count(*)::int as n from pg_stat_activity where query like 'select pg_sleep(20)%' and state = 'active'`,
+      )) as { rows: Array<{ n: number }> };
+      expect(running.rows[0]!.n).toBe(0);
+    },
+  );
+});

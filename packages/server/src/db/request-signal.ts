@@ -1,0 +1,106 @@
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
+import { AppError } from '@shegong/shared';
+import type { Logger } from 'drizzle-orm';
+import pg from 'pg';
+
+/**
+ * The abort signal of the HTTP request being served, seen by the database layer without being
+ * passed through every use case and repository: a request whose client has disconnected stops
+ * at its next statement (`statementGate`), and on PostgreSQL its running statement is cancelled
+ * (`cancelOnAbort`). Work that must outlive the request (a job it starts) runs `outsideRequest`.
+ */
+const requestSignal = new AsyncLocalStorage<AbortSignal>();
+
+/** Runs `fn` (the rest of a request's handling) with `signal` as the request's signal. */
+export const runWithRequestSignal = <T>(signal: AbortSignal, fn: () => T): T =>
+  requestSignal.run(signal, fn);
+
+/** Runs `fn` detached from the request being served: its statements run whatever the client. */
+export const outsideRequest = <T>(fn: () => T): T => requestSignal.exit(fn);
+
+const clientGone = (cause?: unknown) =>
+  new AppError('CLIENT_CLOSED', '客户端已断开连接，请求已停止，未提交的修改已撤销', { cause });
+
+/**
+ * Statements that always run: `rollback` undoes the transaction of a stopped request, and
+ * drizzle's node-postgres transaction gives its pooled connection back only once `begin` has
+ * run (the statement after it stops the transaction instead).
+ */
+const ALWAYS_RUN = /^\s*(begin|rollback)\b/i;
+
+/**
+ * Throws CLIENT_CLOSED before a statement of a request whose client has gone. drizzle calls its
+ * logger's `logQuery` before sending every statement, on both drivers, inside and outside
+ * transactions: the one place that sees them all. A use case stopped this way is one
+ * transaction, so it is rolled back whole.
+ */
+export const statementGate: Logger = {
+  logQuery(query) {
+    if (requestSignal.getStore()?.aborted && !ALWAYS_RUN.test(query)) throw clientGone();
+  },
+};
+
+/** Asks PostgreSQL to cancel what backend `pid` is running (a connection of its own). */
+const cancelBackend = async (url: string, pid: number) => {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    await client.query('select pg_cancel_backend($1)', [pid]);
+  } catch {
+    // The statement ends on its own; the next one stops at the gate.
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+};
+
+/**
+ * On PostgreSQL, a statement still running when its request's client disconnects is cancelled
+ * (`pg_cancel_backend` from a connection of its own), so a long read (an export, a broad list)
+ * stops at once rather than at its end. The answer (and the connection's return to the pool)
+ * waits until the cancel was delivered: a late cancel cannot reach the next request's
+ * statement. PGlite runs a statement in this thread without interruption; there the next
+ * statement stops.
+ */
+export const cancelOnAbort = (pool: pg.Pool, url: string) => {
+  // pg-pool calls a waiting caller back from another caller's release: bind the callback to
+  // the waiting caller's request, so its statement is tied to its own signal.
+  const connect = pool.connect.bind(pool) as (callback?: (...a: unknown[]) => void) => unknown;
+  pool.connect = ((callback?: (...a: unknown[]) => void) =>
+    connect(callback && AsyncResource.bind(callback))) as typeof pool.connect;
+  pool.on('connect', (client) => {
+    const query = client.query as (...a: unknown[]) => unknown;
+    const pid = () => (client as unknown as { processID: number }).processID;
+    client.query = function (this: pg.PoolClient, ...args: unknown[]) {
+      const signal = requestSignal.getStore();
+      if (!signal) return query.apply(this, args);
+      let cancelling: Promise<void> | undefined;
+      const onAbort = () => {
+        cancelling = cancelBackend(url, pid());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const settled = async () => {
+        signal.removeEventListener('abort', onAbort);
+        await cancelling;
+      };
+      const failed = (error: unknown) => (signal.aborted ? clientGone(error) : error);
+      const callback = args.at(-1);
+      // pool.query calls back; a checked-out client (a transaction) is awaited.
+      if (typeof callback === 'function') {
+        args[args.length - 1] = (error: unknown, result: unknown) => {
+          settled().then(() => callback(error && failed(error), result));
+        };
+        return query.apply(this, args);
+      }
+      return (query.apply(this, args) as Promise<unknown>).then(
+        async (value) => {
+          await settled();
+          return value;
+        },
+        async (error) => {
+          await settled();
+          throw failed(error);
+        },
+      );
+    } as typeof client.query;
+  });
+};
