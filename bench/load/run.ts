@@ -8,11 +8,16 @@
 //
 //   node --import tsx bench/load/run.ts [--pglite] [--pg] [--seconds 60] [--connections 200]
 //     [--baseline-seconds 15] [--workers 100000] [--profile]   (--profile: server CPU profile in .tmp)
+//     [--rate R]    open loop: the connections offer R req/s in total (open-loop.ts), not as fast
+//                   as answers come back; latency from each request's due time
+//     [--sweep [--from 20] [--step-seconds 20] [--goal-p99 100]]   open loop, rising rates: the
+//                   highest rate with p99 ≤ goal and 0 errors at these connections
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { openLoop, type TOpenLoopResult, type TOpenRequest } from './open-loop.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);
@@ -32,6 +37,11 @@ const baselineSeconds = Number(flag('--baseline-seconds', '15'));
 const profile = args.includes('--profile');
 const perOp = Number(flag('--per-op', '15'));
 const only = args.includes('--only') ? flag('--only', '').split(',') : undefined;
+const rate = args.includes('--rate') ? Number(flag('--rate', '0')) : undefined;
+const sweep = args.includes('--sweep');
+const sweepFrom = Number(flag('--from', '20'));
+const stepSeconds = Number(flag('--step-seconds', '20'));
+const goalP99 = Number(flag('--goal-p99', '100'));
 
 type TServer = { child: ChildProcess; url: string; dataDir: string };
 
@@ -272,6 +282,62 @@ const run = async (kind: 'pglite' | 'pg') => {
       connections,
       duration: baselineSeconds,
     });
+    const base = summary(baseline, baselineSeconds);
+    const loadAverage = () =>
+      fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    console.log(
+      `${kind} baseline /api/health (${baselineSeconds}s, closed loop): ${base.rps} req/s, p50 ${base.p50} ms, p99 ${base.p99} ms, errors ${base.errors} (non-2xx ${base.non2xx}, timeouts ${base.timeouts})`,
+    );
+    const nextRequest = (): TOpenRequest => {
+      let r = Math.random() * totalWeight;
+      for (const [w, , op] of ops) {
+        r -= w;
+        if (r < 0) return op({ headers: { ...headers } });
+      }
+      return ops[0]![2]({ headers: { ...headers } });
+    };
+    if (rate !== undefined || sweep) {
+      const step = async (stepRate: number, secs: number) => {
+        const stopRss = sampleRss(server.child.pid!);
+        const loadBefore = loadAverage();
+        const r = await openLoop({
+          url: server.url,
+          rate: stepRate,
+          seconds: secs,
+          connections,
+          next: nextRequest,
+        });
+        const peakRss = stopRss();
+        const errors = r.non2xx + r.timeouts + r.socketErrors;
+        const pass = errors === 0 && r.p99 <= goalP99;
+        console.log(
+          `${kind} open loop ${stepRate} req/s × ${secs}s: answered ${r.answeredPerSecond} req/s | p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms (${(r.p50 / Math.max(1, base.p50)).toFixed(1)}× / ${(r.p99 / Math.max(1, base.p99)).toFixed(1)}× health) | errors ${errors} (non-2xx ${r.non2xx}, timeouts ${r.timeouts}, socket ${r.socketErrors}; resent on a closed idle connection ${r.retries}) | peak busy connections ${r.peakBusy} | client send lag p99 ${r.sendLagP99} ms | server peak RSS ${peakRss.toFixed(0)} MB | load ${loadBefore} → ${loadAverage()}${sweep ? (pass ? ' | pass' : ' | FAIL') : ''}`,
+        );
+        return { ...r, pass, peakRss };
+      };
+      if (!sweep) return { kind, base, open: await step(rate!, seconds) };
+      // Rising by half until a step fails, then halving the interval until it is within 10%.
+      const steps: Array<TOpenLoopResult & { pass: boolean }> = [];
+      let lo = 0;
+      let hi = Infinity;
+      let next = sweepFrom;
+      while (steps.length < 16) {
+        const r = await step(next, stepSeconds);
+        steps.push(r);
+        if (r.pass) lo = next;
+        else hi = next;
+        if (hi === Infinity) next = Math.round(next * 1.5);
+        else if (lo === 0 && next > 5) next = Math.max(5, Math.round(next / 2));
+        else if (lo > 0 && hi / lo > 1.1) next = Math.round((lo + hi) / 2);
+        else break;
+        if (next === lo || next === hi) break;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+      console.log(
+        `${kind} capacity: ${lo} req/s from ${connections} connections with p99 ≤ ${goalP99} ms and 0 errors (${hi === Infinity ? 'no failing step' : `${hi} req/s failed`}) | ratio to health closed-loop req/s ${(lo / Math.max(1, base.rps)).toFixed(2)} | load average ${loadAverage()}`,
+      );
+      return { kind, base, capacity: lo, steps };
+    }
     const stopRss = sampleRss(server.child.pid!);
     const result = await autocannon({
       url: server.url,
@@ -296,13 +362,9 @@ const run = async (kind: 'pglite' | 'pg') => {
     });
     const peakRss = stopRss();
     const mix = summary(result, seconds);
-    const base = summary(baseline, baselineSeconds);
-    const load = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    const load = loadAverage();
     console.log(
       `${kind} mixed: ${mix.requests.toLocaleString()} requests in ${seconds}s (${mix.rps} req/s) | latency p50 ${mix.p50} ms, p99 ${mix.p99} ms, max ${mix.max} ms | errors ${mix.errors} (non-2xx ${mix.non2xx}, timeouts ${mix.timeouts}) | server peak RSS ${peakRss.toFixed(0)} MB`,
-    );
-    console.log(
-      `${kind} baseline /api/health (${baselineSeconds}s): ${base.rps} req/s, p50 ${base.p50} ms, p99 ${base.p99} ms, errors ${base.errors}`,
     );
     console.log(
       `${kind} ratios mixed/health: p50 ${(mix.p50 / Math.max(1, base.p50)).toFixed(1)}×, p99 ${(mix.p99 / Math.max(1, base.p99)).toFixed(1)}×, req/s ${(mix.rps / Math.max(1, base.rps)).toFixed(2)}× | load average after: ${load}`,
