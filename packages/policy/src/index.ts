@@ -10,6 +10,7 @@ export type {
   TWorkerColumns,
 } from './batch/batch.ts';
 export { NO_DAY, NO_YEARS, NONE8 } from './batch/batch.ts';
+export { coefficientText } from './batch/pay-month-batch.ts';
 export { type TCase, type TCaseFile, ZCase, ZCaseFile } from './cases/case-schema.ts';
 export { catalogueIds, policyCoverage, type TCoverageRow } from './cases/coverage.ts';
 export {

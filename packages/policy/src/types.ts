@@ -79,7 +79,8 @@ export type TPayValue = TGradeValue & {
   payableFen: number;
   /**
    * Only from a month's evaluation (`registry.payMonth`) when a version of the pack starting
-   * inside the month changes the figures: the parts, in order. The other fields are then those of
+   * inside the month changes the figures, or when the pack governs only some of the worker's
+   * days of the month (it starts or ends inside it): the parts, in order. The other fields are then those of
    * the first part, except `paidDays` and `payableFen`, which are the month's (the parts' sums).
    */
   parts?: TPayPart[];
@@ -105,8 +106,14 @@ export type TPayPart = {
   /** First and last day of the stretch (the first part starts on the month's first day). */
   from: string;
   to: string;
-  /** The version period of the pack the stretch falls in. */
-  version: { from: string; to: string | null };
+  /**
+   * The version period of the pack the stretch falls in; null for days no version of the pack
+   * governs (the pack starts after the month's first day or ends before its last): 无适用政策,
+   * paid nothing here, `noPolicy` says why.
+   */
+  version: { from: string; to: string | null } | null;
+  /** Only for days no version governs: how many of the worker's days, the clause and why. */
+  noPolicy?: { days: number; source: string; reason: string };
   /** What changes against the previous part (empty for the first part). */
   changes: TVersionChange[];
   grade: number | null;

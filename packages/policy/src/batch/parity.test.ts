@@ -248,7 +248,8 @@ describe('a month split by pack versions: batchPayMonth = payMonth, to the fen',
             out.annualLumpSumFen[i] === v.annualLumpSumFen &&
             out.paidDays[i] === v.paidDays &&
             out.payableFen[i] === v.payableFen &&
-            out.parts[i] === (v.parts?.length ?? 1)
+            out.parts[i] === (v.parts?.length ?? 1) &&
+            JSON.stringify(out.partList[i]) === JSON.stringify(v.parts)
           : out.error[i] !== 0;
         if (v?.parts) split++;
         if (!same && bad.length < 5)
@@ -268,4 +269,58 @@ describe('a month split by pack versions: batchPayMonth = payMonth, to the fen',
       else expect(split).toBeGreaterThan(1000);
     }, 60_000);
   }
+});
+
+describe('a month in which the pack starts: batchPayMonth = payMonth, parts included', () => {
+  // 长春新区 starts on 2 November 2020 (effective_basis 000 三(一)): 1 November is 无适用政策.
+  // Random base pay and protected pay, and every joining and leaving day of the month.
+  it('changchun-xinqu-2020 2020-11: 3,000 random workers and every joining and leaving day', () => {
+    const first = '2020-11-01';
+    const pack = registry.at('changchun-xinqu-2020', '2020-11-02');
+    const r = rng(2020_11);
+    const inputs: Record<string, unknown>[] = Array.from({ length: 3_000 }, () => {
+      const w = randomWorker(pack, r);
+      w.basePayFen = 150000 + Math.floor(r() * 300000);
+      if (r() < 0.2) w.previousPayFen = 200000 + Math.floor(r() * 400000);
+      return w;
+    });
+    for (let d = -1; d <= 30; d++) {
+      const day = addDays(first, d);
+      inputs.push({ post: '网格员', basePayFen: 210000, hiredOn: day });
+      inputs.push({ post: '委员', basePayFen: 250000, leftOn: day });
+      inputs.push({ post: '党组织书记', basePayFen: 280000, hiredOn: first, leftOn: day });
+    }
+    const { out } = registry.batchPayMonth('changchun-xinqu-2020', '2020-11', inputs);
+    const bad: string[] = [];
+    let gapped = 0;
+    inputs.forEach((input, i) => {
+      let v: TPayValue | undefined;
+      try {
+        v = registry.payMonth('changchun-xinqu-2020', '2020-11', input).value;
+      } catch {
+        v = undefined;
+      }
+      const same = v
+        ? out.error[i] === 0 &&
+          out.monthlyTotalFen[i] === v.monthlyTotalFen &&
+          out.paidDays[i] === v.paidDays &&
+          out.payableFen[i] === v.payableFen &&
+          out.parts[i] === (v.parts?.length ?? 1) &&
+          JSON.stringify(out.partList[i]) === JSON.stringify(v.parts)
+        : out.error[i] !== 0;
+      if (v?.parts?.[0]?.noPolicy) gapped++;
+      if (!same && bad.length < 5)
+        bad.push(
+          `${JSON.stringify(input)} → 逐条 ${JSON.stringify(v ?? '报错')} 批量 ${JSON.stringify({
+            error: out.error[i],
+            paidDays: out.paidDays[i],
+            payableFen: out.payableFen[i],
+            parts: out.partList[i],
+          })}`,
+        );
+    });
+    expect(bad).toEqual([]);
+    // Every worker in post on 1 November has a 无适用政策 part (joiners after it do not).
+    expect(gapped).toBeGreaterThan(2_500);
+  }, 60_000);
 });

@@ -1,34 +1,50 @@
 import { evaluatePay } from '../evaluate/pay.ts';
 import {
   evaluatePayMonth,
+  inputErrorMonthStart,
   monthSplitRule,
+  noPolicyStretches,
   overlapDays,
   paidRange,
   splitPayable,
   type TMonthSegment,
+  versionChanges,
+  withNoPolicyParts,
 } from '../evaluate/pay-month.ts';
 import type { TWorkerInput } from '../inputs.ts';
+import type { TPayPart, TVersionChange } from '../types.ts';
 import { dayNumber, fromDayNumber, monthEnd } from '../util/dates.ts';
 import { encodeWorkers, type TPayColumns, type TWorkerColumns } from './batch.ts';
 import { compileGradeKernel } from './grade-kernel.ts';
 import { compilePayKernel, NO_DAY, runPayKernel } from './pay-kernel.ts';
 
-// A month's pay over columns when the pack has several versions in the month: every version's
-// kernel runs over the rows (facts of the month's first day, as in evaluatePayMonth), and each
-// row's monthly totals are combined by the days each version governs. Rows joining inside the
-// month are evaluated on their joining day through the trace evaluator (evaluatePayMonth), as
-// the pay sheet does. batch/parity.test.ts checks both give the same figures.
+// A month's pay over columns when the pack has several versions in the month, or governs only
+// some of its days (it starts inside it): every version's kernel runs over the rows (facts of
+// the month's first day, or of the pack's first day inside it, as in evaluatePayMonth), and each
+// row's monthly totals are combined by the days each version governs; days no version governs
+// are a part paid nothing. Rows joining inside the month are evaluated on their joining day
+// through the trace evaluator (evaluatePayMonth), as the pay sheet does. batch/parity.test.ts
+// checks both give the same figures and the same parts.
 
 /** A month's pay over columns. */
 export type TPayMonthBatch = {
-  /** The rows as columns of the version in force on the month's first day. */
+  /** The rows as columns of the version in force on the month's first (governed) day. */
   cols: TWorkerColumns;
   /**
    * The figures of the first part (as `batch.pay` gives them on the month's first day), with
    * `paidDays` and `payableFen` of the whole month, and per row the number of parts (1 = one
-   * version governs the month; more = split, see TPayValue.parts).
+   * version governs the month; more = split, see TPayValue.parts) and the parts themselves
+   * (`partList`, undefined for a row of one part), as payMonth gives them.
    */
-  out: TPayColumns & { parts: Uint8Array };
+  out: TPayColumns & { parts: Uint8Array; partList: (TPayPart[] | undefined)[] };
+};
+
+/** A kernel's coefficient (scaled integer) as the trace evaluator writes it ("1.30"). */
+export const coefficientText = (scaled: number, decimals: number): string | null => {
+  if (scaled < 0) return null;
+  if (decimals === 0) return String(scaled);
+  const s = String(scaled).padStart(decimals + 1, '0');
+  return `${s.slice(0, -decimals)}.${s.slice(-decimals)}`;
 };
 
 /**
@@ -41,36 +57,41 @@ export const batchPayMonth = (
   inputs: readonly unknown[],
 ): TPayMonthBatch => {
   const first = `${month}-01`;
-  const lastDay = dayNumber(monthEnd(first));
+  const last = monthEnd(first);
+  const lastDay = dayNumber(last);
   const joinsInMonth = (w: TWorkerInput) =>
     w.hiredOn !== undefined && w.hiredOn > first && dayNumber(w.hiredOn) <= lastDay;
   const segs = segmentsAt(first);
   const head = segs[0] as TMonthSegment;
+  const tail = segs[segs.length - 1] as TMonthSegment;
+  const rule = monthSplitRule(head.programs.pay);
+  // The pack's first day inside the month, or the month's first day: the evaluation date.
+  const start = head.from;
+  if (start > first && rule.change === 'month-start')
+    throw inputErrorMonthStart(head.programs.ctx.pack.node.file, month);
   const gk = compileGradeKernel(head.programs.grade, head.programs.pay);
-  const cols = encodeWorkers(head.programs, first, inputs, gk.needsRows, joinsInMonth);
+  const cols = encodeWorkers(head.programs, start, inputs, gk.needsRows, joinsInMonth);
   const n = cols.length;
   const parts = new Uint8Array(n).fill(1);
+  const partList: (TPayPart[] | undefined)[] = new Array(n);
   const joined = new Uint8Array(n);
-  const k0 = compilePayKernel(head.programs.pay, gk, first);
+  const k0 = compilePayKernel(head.programs.pay, gk, start);
   const out0 = runPayKernel(k0, cols, (i) => {
     const row = cols.rows?.[i];
     if (!row) return undefined;
     if (joinsInMonth(row)) {
       joined[i] = 1;
-      const v = evaluatePayMonth(
-        segmentsAt(row.hiredOn as string),
-        row,
-        row.hiredOn as string,
-        null,
-      );
+      const evalOn = (row.hiredOn as string) > start ? (row.hiredOn as string) : start;
+      const v = evaluatePayMonth(segmentsAt(evalOn), row, evalOn, null);
       parts[i] = v.parts?.length ?? 1;
+      partList[i] = v.parts;
       return v;
     }
-    return evaluatePay(head.programs.pay, row, first, null);
+    return evaluatePay(head.programs.pay, row, start, null);
   });
-  const out = Object.assign(out0, { parts });
-  const rule = monthSplitRule(head.programs.pay);
-  if (segs.length === 1 || rule.change === 'month-start') return { cols, out };
+  const out = Object.assign(out0, { parts, partList });
+  const mayGap = start > first || tail.to < last;
+  if (rule.change === 'month-start' || (segs.length === 1 && !mayGap)) return { cols, out };
 
   // The other versions over the rows not joining in the month, facts as on the first day.
   const rest: number[] = [];
@@ -78,39 +99,43 @@ export const batchPayMonth = (
   const restInputs = rest.map((i) => inputs[i]);
   const later = segs.slice(1).map((s) => {
     const k = compileGradeKernel(s.programs.grade, s.programs.pay);
-    const c = encodeWorkers(s.programs, first, restInputs, k.needsRows);
-    const o = runPayKernel(compilePayKernel(s.programs.pay, k, first), c, (j) => {
+    const c = encodeWorkers(s.programs, start, restInputs, k.needsRows);
+    return runPayKernel(compilePayKernel(s.programs.pay, k, start), c, (j) => {
       const row = c.rows?.[j];
-      return row ? evaluatePay(s.programs.pay, row, first, null) : undefined;
+      return row ? evaluatePay(s.programs.pay, row, start, null) : undefined;
     });
-    return o;
   });
+  // What each version changes against the one before it (the same for every row).
+  const changesAt: TVersionChange[][] = segs.map((s, k) =>
+    k === 0
+      ? []
+      : versionChanges((segs[k - 1] as TMonthSegment).programs.ctx.pack, s.programs.ctx.pack),
+  );
+  const file = head.programs.ctx.pack.node.file;
   const pr = head.programs.pay.proration;
   const dateOf = (d: number | undefined) =>
     d === undefined || d === NO_DAY ? undefined : fromDayNumber(d);
-  const monthly: number[] = [];
-  const annual: number[] = [];
+  const kOut = (k: number) => (k === 0 ? out : (later[k - 1] as typeof out0));
   rest.forEach((i, j) => {
-    monthly.length = 0;
-    annual.length = 0;
-    monthly.push(out.monthlyTotalFen[i] as number);
-    annual.push(out.annualLumpSumFen[i] as number);
+    const at = (k: number) => (k === 0 ? i : j);
     for (const o of later) {
       if (o.error[j] !== 0) {
         out.error[i] = o.error[j] as number;
         return;
       }
-      monthly.push(o.monthlyTotalFen[j] as number);
-      annual.push(o.annualLumpSumFen[j] as number);
     }
     // Adjacent versions with the same figures are one part (as evaluatePayMonth merges them).
-    const merged: { monthlyFen: number; from: string; to: string }[] = [];
+    const merged: { k: number; from: string; to: string }[] = [];
     segs.forEach((s, k) => {
-      const last = merged[merged.length - 1];
-      if (last && monthly[k] === monthly[k - 1] && annual[k] === annual[k - 1]) last.to = s.to;
-      else merged.push({ monthlyFen: monthly[k] as number, from: s.from, to: s.to });
+      const prev = merged[merged.length - 1];
+      if (
+        prev &&
+        kOut(k).monthlyTotalFen[at(k)] === kOut(k - 1).monthlyTotalFen[at(k - 1)] &&
+        kOut(k).annualLumpSumFen[at(k)] === kOut(k - 1).annualLumpSumFen[at(k - 1)]
+      )
+        prev.to = s.to;
+      else merged.push({ k, from: s.from, to: s.to });
     });
-    if (merged.length === 1) return;
     const range = paidRange(
       pr?.join ?? 'full-month',
       pr?.leave ?? 'full-month',
@@ -118,18 +143,41 @@ export const batchPayMonth = (
       dateOf(cols.hiredDay?.[i]),
       dateOf(cols.leftDay?.[i]),
     );
+    const gaps = noPolicyStretches(segs, range, rule.change);
     // Parts without a paid day (after leaving) are left out, as in evaluatePayMonth.
-    const days = merged.map((m) => overlapDays(range, m.from, m.to)).filter((d) => d > 0);
-    if (days.length <= 1) return;
-    merged.length = days.length;
+    const paid = merged.filter((m) => overlapDays(range, m.from, m.to) > 0);
+    if (gaps.length === 0 && paid.length <= 1) return;
+    const days = paid.map((m) => overlapDays(range, m.from, m.to));
+    const monthlyOf = (m: { k: number }) => kOut(m.k).monthlyTotalFen[at(m.k)] as number;
     const fen = splitPayable(
-      merged.map((m, k) => ({ monthlyFen: m.monthlyFen, days: days[k] as number })),
+      paid.map((m, k) => ({ monthlyFen: monthlyOf(m), days: days[k] as number })),
       out.monthDays,
       rule.rounding,
     );
+    const governed: TPayPart[] = paid.map((m, p) => {
+      const o = kOut(m.k);
+      const r = at(m.k);
+      const grade = o.grade[r] as number;
+      const base = o.basePayFen[r] as number;
+      const prevIndex = merged.indexOf(m) - 1;
+      return {
+        from: m.from,
+        to: m.to,
+        version: (segs[m.k] as TMonthSegment).version,
+        changes: prevIndex >= 0 ? (changesAt[m.k] as TVersionChange[]) : [],
+        grade: grade < 0 ? null : grade,
+        coefficient: coefficientText(o.coefficientScaled[r] as number, o.coefficientDecimals),
+        basePayFen: base < 0 ? null : base,
+        monthlyTotalFen: monthlyOf(m),
+        paidDays: days[p] as number,
+        payableFen: fen[p] as number,
+      };
+    });
+    const list = withNoPolicyParts(file, gaps, range, governed);
     out.paidDays[i] = days.reduce((a, b) => a + b, 0);
     out.payableFen[i] = fen.reduce((a, b) => a + b, 0);
-    parts[i] = merged.length;
+    parts[i] = list.length;
+    partList[i] = list;
   });
   return { cols, out };
 };

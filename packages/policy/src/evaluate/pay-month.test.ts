@@ -159,7 +159,7 @@ describe('a month split by the versions of its pack', () => {
     const { value } = registry.payMonth('demo-midmonth', '2025-04', worker, [
       { on: '2025-04-16', input: { post: '正职', years: 4 } },
     ]);
-    expect(value.parts?.map((p) => [p.version.from, p.payableFen])).toEqual([
+    expect(value.parts?.map((p) => [p.version?.from, p.payableFen])).toEqual([
       ['2025-03-16', 223000],
       ['2025-03-16', 190000],
     ]);
@@ -257,5 +257,176 @@ describe('splitPayable: parts rounded on their running sum', () => {
         'half-up',
       ),
     ).toEqual([107527, 225806]);
+  });
+});
+
+// 长春新区 (000, 长新党政办发〔2020〕30号) is dated 2 November 2020 and names no other day of entry
+// into force (effective_basis: 000 三(一)): November 2020 is paid under it from the 2nd, and the
+// 1st is a part of its own, 无适用政策, paid nothing here. Pay is the pack's own: 基础报酬 (given,
+// 附件3 unpublished) 70% + 绩效 30% (000 二(四)); 2100元 + 900元 = 3000元 a month.
+describe('a month in which the pack starts (长春新区, 2 November 2020)', () => {
+  const seeds = createPolicyRegistry(readPolicyFiles('policies'));
+  const member = { post: '委员', basePayFen: 210000 };
+
+  it('pays 2–30 November at 3000元 and names 1 November as 无适用政策 with the clause', () => {
+    expect(seeds.monthRange('changchun-xinqu-2020', '2020-11')).toEqual({
+      from: '2020-11-02',
+      to: '2020-11-30',
+    });
+    const { value, trace, evalOn } = seeds.payMonth('changchun-xinqu-2020', '2020-11', member);
+    expect(evalOn).toBe('2020-11-02');
+    // 3000 × 29/30 = 2900.00元.
+    expect(value).toMatchObject({ monthlyTotalFen: 300000, paidDays: 29, monthDays: 30 });
+    expect(value.payableFen).toBe(290000);
+    expect(value.parts).toEqual([
+      {
+        from: '2020-11-01',
+        to: '2020-11-01',
+        version: null,
+        changes: [],
+        grade: null,
+        coefficient: null,
+        basePayFen: null,
+        monthlyTotalFen: 0,
+        paidDays: 0,
+        payableFen: 0,
+        noPolicy: {
+          days: 1,
+          source: '000 三(一)',
+          reason: expect.stringContaining(
+            '自2020-11-02起施行（意见落款2020年11月2日、未另定施行日期',
+          ),
+        },
+      },
+      {
+        from: '2020-11-02',
+        to: '2020-11-30',
+        version: { from: '2020-11-02', to: '2020-12-31' },
+        changes: [],
+        grade: null,
+        coefficient: null,
+        basePayFen: 210000,
+        monthlyTotalFen: 300000,
+        paidDays: 29,
+        payableFen: 290000,
+      },
+    ]);
+    const gap = trace.find((s) => s.rule === 'no-policy');
+    expect(gap?.source).toBe('000 三(一)');
+    expect(gap?.result).toBe(0);
+    expect(gap?.note).toContain('第1段 2020-11-01至2020-11-01：无适用政策（1天）');
+    expect(gap?.note).toContain('不在本表计发');
+    const split = trace[trace.length - 1];
+    expect(split?.rule).toBe('cc-proration');
+    expect(split?.note).toContain('2020-11-01至2020-11-01无适用政策、不计发');
+    expect(split?.note).toContain('3000元×29/30天，四舍五入到分 = 2900元（在岗29/30天）');
+    // The pack's own steps (base 70%, performance 30%) are in the trace once.
+    expect(trace.filter((s) => s.rule === 'cc-performance').map((s) => s.result)).toEqual([90000]);
+  });
+
+  it('pro-rates leaving by the pack rule on the days it governs', () => {
+    // Leaving on 20 November: 2–20 November, 19 days: 3000 × 19/30 = 1900.00元.
+    const { value } = seeds.payMonth('changchun-xinqu-2020', '2020-11', {
+      ...member,
+      leftOn: '2020-11-20',
+    });
+    expect(value.parts?.map((p) => [p.from, p.to, p.paidDays, p.payableFen])).toEqual([
+      ['2020-11-01', '2020-11-01', 0, 0],
+      ['2020-11-02', '2020-11-30', 19, 190000],
+    ]);
+    expect(value.payableFen).toBe(190000);
+    // Leaving on 1 November: no day under the pack.
+    const gone = seeds.payMonth('changchun-xinqu-2020', '2020-11', {
+      ...member,
+      leftOn: '2020-11-01',
+    }).value;
+    expect([gone.paidDays, gone.payableFen, gone.parts?.length]).toEqual([0, 0, 1]);
+  });
+
+  it('is the ordinary month of joining when the worker joins after the pack starts', () => {
+    // 任职 10 November: 10–30 November, 21 days (joinMonth by-days): 2100.00元, no part.
+    const { value, evalOn } = seeds.payMonth('changchun-xinqu-2020', '2020-11', {
+      ...member,
+      hiredOn: '2020-11-10',
+    });
+    expect(evalOn).toBe('2020-11-10');
+    expect([value.paidDays, value.payableFen, value.parts]).toEqual([21, 210000, undefined]);
+    // Another reading (joinMonth full-month): paid from the 1st, but the 1st has no pack.
+    const full = seeds
+      .draft('changchun-xinqu-2020', { options: { joinMonth: { chosen: 'full-month' } } })
+      .payMonth('changchun-xinqu-2020-draft', '2020-11', { ...member, hiredOn: '2020-11-10' });
+    expect([full.value.paidDays, full.value.payableFen]).toEqual([29, 290000]);
+  });
+
+  it('leaves the months before and after alone', () => {
+    expect(() => seeds.payMonth('changchun-xinqu-2020', '2020-10', member)).toThrow(
+      /自 2020-11-02 起施行，2020-10-01 尚未生效/,
+    );
+    expect(seeds.monthRange('changchun-xinqu-2020', '2020-10')).toBeNull();
+    const dec = seeds.payMonth('changchun-xinqu-2020', '2020-12', member).value;
+    expect([dec.paidDays, dec.payableFen, dec.parts]).toEqual([31, 300000, undefined]);
+  });
+
+  it('refuses the month when the pack says a new version applies from the next month', () => {
+    const draft = seeds.draft('changchun-xinqu-2020', {
+      rules: [
+        {
+          id: 'cc-proration',
+          shape: 'pay-proration',
+          description: '测试：新版本次月起适用',
+          source: '000 二(四)',
+          join: 'by-days',
+          leave: 'by-days',
+          change: 'month-start',
+        },
+      ],
+    });
+    expect(() => draft.payMonth('changchun-xinqu-2020-draft', '2020-11', member)).toThrow(
+      /change: month-start）：2020-11无适用政策/,
+    );
+    expect(() => draft.batchPayMonth('changchun-xinqu-2020-draft', '2020-11', [member])).toThrow(
+      /month-start/,
+    );
+  });
+
+  it('pays a month in which the pack ends for the days up to its last (a test edit)', () => {
+    // 长春新区 given an effective_to of 15 June 2021 (June: 30 days): 1–15 June at 3000元 is
+    // 1500.00元; 16–30 June 无适用政策. The batch kernel gives the same parts.
+    const files = readPolicyFiles('policies').map((f) =>
+      f.path === 'policies/changchun-xinqu-2020/pack.yaml'
+        ? {
+            ...f,
+            text: f.text.replace(/^effective_from: 2020-11-02$/m, '$&\neffective_to: 2021-06-15'),
+          }
+        : f,
+    );
+    const ended = createPolicyRegistry(files);
+    const { value } = ended.payMonth('changchun-xinqu-2020', '2021-06', member);
+    expect(
+      value.parts?.map((p) => [p.from, p.to, p.version?.from ?? null, p.paidDays, p.payableFen]),
+    ).toEqual([
+      ['2021-06-01', '2021-06-15', '2021-01-01', 15, 150000],
+      ['2021-06-16', '2021-06-30', null, 0, 0],
+    ]);
+    expect(value.parts?.[1]?.noPolicy?.reason).toContain('于2021-06-15后不再施行');
+    expect(value.payableFen).toBe(150000);
+    const { out } = ended.batchPayMonth('changchun-xinqu-2020', '2021-06', [member]);
+    expect([out.payableFen[0], out.paidDays[0], out.partList[0]]).toEqual([
+      150000,
+      15,
+      value.parts,
+    ]);
+  });
+
+  it('吉林 (002, 14 May 2020): May is evaluated from the 14th and the pack sets no pay', () => {
+    // 002 sets no pay figures (二(三): standards are set locally, 三(三): in force by September),
+    // so the month is refused for that reason now, not because the pack had not started.
+    expect(seeds.monthRange('jilin-2020', '2020-05')).toEqual({
+      from: '2020-05-14',
+      to: '2020-05-31',
+    });
+    expect(() => seeds.payMonth('jilin-2020', '2020-05', { post: '委员', years: 3 })).toThrow(
+      /在 2020-05-14 没有规定岗位「两委专职成员」的基本工资/,
+    );
   });
 });

@@ -1,9 +1,10 @@
 import type { TWorkerInput } from '../inputs.ts';
 import type { TResolvedPack } from '../registry/resolve.ts';
 import type { TPayPart, TPayValue, TVersionChange } from '../types.ts';
-import { dayNumber, maxDate, minDate, monthEnd } from '../util/dates.ts';
+import { addDays, dayNumber, maxDate, minDate, monthEnd } from '../util/dates.ts';
 import { divRound, formatFen, type TRounding } from '../util/decimal.ts';
 import type { TPackPrograms } from './compile-pack.ts';
+import { inputError } from './context.ts';
 import { evaluatePay, type TPayProgram } from './pay.ts';
 import { step, type TTraceSink } from './trace.ts';
 
@@ -178,12 +179,94 @@ const changeText = (c: TVersionChange): string =>
       ? `不再适用规则「${c.description}」`
       : `适用规则「${c.description}」（自${c.after}起）`;
 
+/** Days of the month no version of the pack governs: before its first day, after its last. */
+export type TNoPolicyStretch = { from: string; to: string; at: 'before' | 'after' };
+
+/**
+ * The stretches of the month of `segments` outside the pack's life (the segments cover the days
+ * it governs), as far as the worker is paid in them (`range`); with `change: month-start` the
+ * version on the evaluation date governs the rest of the month, so only days before count.
+ */
+export const noPolicyStretches = (
+  segments: readonly Pick<TMonthSegment, 'from' | 'to'>[],
+  range: { from: string; to: string } | null,
+  change: 'by-days' | 'month-start',
+): TNoPolicyStretch[] => {
+  const head = segments[0] as Pick<TMonthSegment, 'from'>;
+  const tail = segments[segments.length - 1] as Pick<TMonthSegment, 'to'>;
+  const first = `${head.from.slice(0, 7)}-01`;
+  const last = monthEnd(first);
+  const out: TNoPolicyStretch[] = [];
+  if (head.from > first) out.push({ from: first, to: addDays(head.from, -1), at: 'before' });
+  if (tail.to < last && change === 'by-days')
+    out.push({ from: addDays(tail.to, 1), to: last, at: 'after' });
+  return out.filter((g) => overlapDays(range, g.from, g.to) > 0);
+};
+
+/** Why a stretch is paid nothing here, with the clause (the pack's `effective_basis`). */
+const noPolicyReason = (
+  file: TResolvedPack['node']['file'],
+  g: TNoPolicyStretch,
+): { source: string; reason: string } => {
+  const basis = file.effective_basis;
+  return g.at === 'before'
+    ? {
+        source: basis?.source ?? file.name,
+        reason: `「${file.name}」自${file.effective_from}起施行${
+          basis ? `（${basis.description}）` : ''
+        }；此前本社区没有规定薪酬的政策包，这些日子无适用政策，不在本表计发`,
+      }
+    : {
+        source: basis?.source ?? file.name,
+        reason: `「${file.name}」于${file.effective_to}后不再施行；此后这些日子无适用政策，不在本表计发`,
+      };
+};
+
+/**
+ * A pack starting inside the month whose pay-proration says `change: month-start`: it applies
+ * from the next month, so this month is not paid under it.
+ */
+export const inputErrorMonthStart = (file: TResolvedPack['node']['file'], month: string) =>
+  inputError(
+    'month',
+    `政策包「${file.name}」自${file.effective_from}起施行，其当月折算规则为新版本次月起适用（change: month-start）：${month}无适用政策，不在本表计发`,
+  );
+
+/** The month's parts in order: days before the pack, the governed parts, days after it. */
+export const withNoPolicyParts = (
+  file: TResolvedPack['node']['file'],
+  gaps: readonly TNoPolicyStretch[],
+  range: { from: string; to: string } | null,
+  governed: readonly TPayPart[],
+): TPayPart[] => {
+  const gapPart = (g: TNoPolicyStretch): TPayPart => ({
+    from: g.from,
+    to: g.to,
+    version: null,
+    changes: [],
+    grade: null,
+    coefficient: null,
+    basePayFen: null,
+    monthlyTotalFen: 0,
+    paidDays: 0,
+    payableFen: 0,
+    noPolicy: { days: overlapDays(range, g.from, g.to), ...noPolicyReason(file, g) },
+  });
+  return [
+    ...gaps.filter((g) => g.at === 'before').map(gapPart),
+    ...governed,
+    ...gaps.filter((g) => g.at === 'after').map(gapPart),
+  ];
+};
+
 /**
  * The pay of the month of `evalOn` across the versions of the pack in it and the changes of the
- * worker's record (`segments`, in order, the first one in force on `evalOn` and starting on the
- * month's first day). With one segment, or a pack whose pay-proration says
- * `change: month-start`, or segments that give the same monthly total, this is evaluatePay on
- * `evalOn`; otherwise the value carries its `parts`.
+ * worker's record (`segments`, in order, the first one in force on `evalOn`; together they cover
+ * the days of the month the pack governs). With one segment covering the month, or a pack whose
+ * pay-proration says `change: month-start`, or segments that give the same monthly total, this
+ * is evaluatePay on `evalOn`; otherwise the value carries its `parts`. Days of the worker's month
+ * before the pack's first day (or after its last) are a part of their own: 无适用政策, paid
+ * nothing here, with the pack's `effective_basis` saying why.
  */
 export const evaluatePayMonth = (
   segments: readonly TMonthSegment[],
@@ -193,7 +276,20 @@ export const evaluatePayMonth = (
 ): TPayValue => {
   const head = segments[0] as TMonthSegment;
   const rule = monthSplitRule(head.programs.pay);
-  if (segments.length === 1 || rule.change === 'month-start')
+  const pr = head.programs.pay.proration;
+  const file = head.programs.ctx.pack.node.file;
+  const month = evalOn.slice(0, 7);
+  const range = paidRange(
+    pr?.join ?? 'full-month',
+    pr?.leave ?? 'full-month',
+    month,
+    input.hiredOn,
+    input.leftOn,
+  );
+  const gaps = noPolicyStretches(segments, range, rule.change);
+  if (gaps.some((g) => g.at === 'before') && rule.change === 'month-start')
+    throw inputErrorMonthStart(file, month);
+  if (gaps.length === 0 && (segments.length === 1 || rule.change === 'month-start'))
     return evaluatePay(head.programs.pay, input, evalOn, t);
   const evaluated = segments.map((s) => {
     const sink: TTraceSink = t ? [] : null;
@@ -213,25 +309,17 @@ export const evaluatePayMonth = (
     else merged.push({ first: e, to: e.s.to, prev: last ? (evaluated[i - 1]?.s ?? null) : null });
   });
   const v0 = evaluated[0]?.v as TPayValue;
-  const pr = head.programs.pay.proration;
-  const range = paidRange(
-    pr?.join ?? 'full-month',
-    pr?.leave ?? 'full-month',
-    v0.month,
-    input.hiredOn,
-    input.leftOn,
-  );
-  // Parts without a paid day (after leaving) are left out; the paid ones are a prefix.
+  // Parts without a paid day (before joining, after leaving) are left out.
   const paid = merged.filter((m) => overlapDays(range, m.first.s.from, m.to) > 0);
-  if (paid.length <= 1) return evaluatePay(head.programs.pay, input, evalOn, t);
-  merged.length = paid.length;
-  const days = merged.map((m) => overlapDays(range, m.first.s.from, m.to));
+  if (gaps.length === 0 && paid.length <= 1)
+    return evaluatePay(head.programs.pay, input, evalOn, t);
+  const days = paid.map((m) => overlapDays(range, m.first.s.from, m.to));
   const fen = splitPayable(
-    merged.map((m, i) => ({ monthlyFen: m.first.v.monthlyTotalFen, days: days[i] as number })),
+    paid.map((m, i) => ({ monthlyFen: m.first.v.monthlyTotalFen, days: days[i] as number })),
     v0.monthDays,
     rule.rounding,
   );
-  const parts: TPayPart[] = merged.map((m, i) => ({
+  const governed: TPayPart[] = paid.map((m, i) => ({
     from: m.first.s.from,
     to: m.to,
     version: m.first.s.version,
@@ -250,12 +338,24 @@ export const evaluatePayMonth = (
     paidDays: days[i] as number,
     payableFen: fen[i] as number,
   }));
+  const parts = withNoPolicyParts(file, gaps, range, governed);
   const payableFen = fen.reduce((a, b) => a + b, 0);
-  const packName = head.programs.ctx.pack.node.file.name;
+  const packName = file.name;
   const paidDays = days.reduce((a, b) => a + b, 0);
   if (t) {
     parts.forEach((p, i) => {
-      const next = parts[i + 1];
+      if (p.noPolicy) {
+        step(
+          t,
+          { id: 'no-policy', source: p.noPolicy.source },
+          { from: p.from, to: p.to, days: p.noPolicy.days, packFrom: file.effective_from },
+          0,
+          `第${i + 1}段 ${p.from}至${p.to}：无适用政策（${p.noPolicy.days}天）——${p.noPolicy.reason}`,
+        );
+        return;
+      }
+      const k = governed.indexOf(p);
+      const next = governed[k + 1];
       // The first part cites the clauses the next version replaces; later ones their own.
       const cited = p.changes.length ? p.changes : (next?.changes ?? []);
       const source = [...new Set(cited.map((c) => c.source))].join('；') || packName;
@@ -265,18 +365,24 @@ export const evaluatePayMonth = (
         {
           from: p.from,
           to: p.to,
-          version: p.version.from,
+          version: p.version?.from ?? null,
           evalOn,
           changes: p.changes.map((c) => c.name),
         },
         p.monthlyTotalFen,
-        `第${i + 1}段 ${p.from}至${p.to}：适用「${packName}」自${p.version.from}起的版本${
+        `第${i + 1}段 ${p.from}至${p.to}：适用「${packName}」自${p.version?.from}起的版本${
           p.changes.length ? `（${p.changes.map(changeText).join('；')}）` : ''
         }，按${evalOn}的档案计算，月度合计${formatFen(p.monthlyTotalFen)}`,
       );
-      t.push(...(merged[i]?.first.sink ?? []));
+      t.push(...(paid[k]?.first.sink ?? []));
     });
     const roundingText = FEN_ROUNDING_TEXT[rule.rounding];
+    const why = [
+      gaps.length ? `${gaps.map((g) => `${g.from}至${g.to}`).join('、')}无适用政策、不计发` : '',
+      governed.length > 1 ? '月内政策版本变更' : '',
+    ]
+      .filter(Boolean)
+      .join('；');
     step(
       t,
       pr?.entry ?? { id: 'month', source: packName },
@@ -292,11 +398,17 @@ export const evaluatePayMonth = (
         })),
       },
       payableFen,
-      `月内政策版本变更，按日历天数分段折算：${parts
-        .map((p) => `${formatFen(p.monthlyTotalFen)}×${p.paidDays}/${v0.monthDays}天`)
-        .join(' + ')}，逐段累计${roundingText}到分：${parts
-        .map((p) => formatFen(p.payableFen))
-        .join(' + ')} = ${formatFen(payableFen)}（在岗${paidDays}/${v0.monthDays}天）`,
+      `${why}，按日历天数${governed.length > 1 ? '分段' : ''}折算：${
+        governed.length
+          ? governed
+              .map((p) => `${formatFen(p.monthlyTotalFen)}×${p.paidDays}/${v0.monthDays}天`)
+              .join(' + ')
+          : '本政策包施行期间未在岗'
+      }，${
+        governed.length > 1
+          ? `逐段累计${roundingText}到分：${governed.map((p) => formatFen(p.payableFen)).join(' + ')}`
+          : `${roundingText}到分`
+      } = ${formatFen(payableFen)}（在岗${paidDays}/${v0.monthDays}天）`,
     );
   }
   return { ...v0, paidDays, payableFen, parts };

@@ -166,6 +166,13 @@ export type TPolicyRegistry = {
   ) => { value: TPayValue; trace: TTraceStep[]; evalOn: string };
   /** The same for many workers over columns, without traces (batch kernels per version). */
   batchPayMonth: (packId: string, month: string, inputs: readonly unknown[]) => TPayMonthBatch;
+  /**
+   * The days of the month `YYYY-MM` the pack governs: from its first day (when it starts inside
+   * the month) to its last; null when it governs none. The month's pay is computed for these
+   * days; the others are 无适用政策 (TPayPart.noPolicy).
+   * @example registry.monthRange('changchun-xinqu-2020', '2020-11') // { from: '2020-11-02', to: '2020-11-30' }
+   */
+  monthRange: (packId: string, month: string) => { from: string; to: string } | null;
   /** The raw test files of a pack folder (`tests/*.yaml`), for the test runner. */
   testFiles: (packId?: string) => TPolicyFile[];
   /** Rule entries of a pack and its ancestors (all versions), for coverage. */
@@ -275,33 +282,56 @@ const buildRegistry = (
   };
 
   /**
+   * The days of the month `YYYY-MM` the pack governs (from its first day, to its last), or null
+   * when it governs none of them.
+   */
+  const monthRange = (id: string, month: string): { from: string; to: string } | null => {
+    const file = (nodes.get(id) as TPackNode | undefined)?.file;
+    if (!file) return null;
+    const first = `${month}-01`;
+    const last = monthEnd(first);
+    const from = file.effective_from > first ? file.effective_from : first;
+    const to = file.effective_to && file.effective_to < last ? file.effective_to : last;
+    return from <= to ? { from, to } : null;
+  };
+
+  /**
    * The stretches of the month of `evalOn` under each version of the pack, from the version in
-   * force on `evalOn`; the first starts on the month's first day, the last ends on its last day.
+   * force on `evalOn` (or on the pack's first day, when it starts inside the month after
+   * `evalOn`); together they cover the days of the month the pack governs.
    */
   const segmentsAt = (id: string, evalOn: string): TMonthSegment[] => {
-    const first = `${evalOn.slice(0, 7)}-01`;
-    const last = monthEnd(evalOn);
-    const seg = check(id, evalOn);
+    const governed = nodes.has(id) ? monthRange(id, evalOn.slice(0, 7)) : null;
+    if (!governed) {
+      check(id, evalOn);
+      throw new AppError('NOT_FOUND', `政策包「${id}」在 ${evalOn.slice(0, 7)} 不施行`);
+    }
+    const on = evalOn < governed.from ? governed.from : evalOn;
+    const seg = check(id, on);
     const starts = [
       seg.from,
-      ...(dates.get(id) as string[]).filter((d) => d > evalOn && d <= last),
+      ...(dates.get(id) as string[]).filter((d) => d > on && d <= governed.to),
     ];
     return starts.map((from, i) => {
       const next = starts[i + 1];
       const version = i === 0 ? seg : segmentOf(id, from);
       return {
-        from: i === 0 ? first : from,
-        to: next ? addDays(next, -1) : last,
+        from: i === 0 ? governed.from : from,
+        to: next ? addDays(next, -1) : governed.to,
         version,
         programs: at(id, from).programs,
       };
     });
   };
 
-  const monthEvalOn = (month: string, input: unknown): string => {
+  /** The month's evaluation date: its first day or the day of joining, not before the pack. */
+  const monthEvalOn = (id: string, month: string, input: unknown): string => {
     const first = `${month}-01`;
     const hired = (input as { hiredOn?: unknown } | null)?.hiredOn;
-    return typeof hired === 'string' && hired > first && hired <= monthEnd(first) ? hired : first;
+    const on =
+      typeof hired === 'string' && hired > first && hired <= monthEnd(first) ? hired : first;
+    const from = monthRange(id, month)?.from;
+    return from && from > on ? from : on;
   };
 
   // Validate every pack in every version period now.
@@ -340,7 +370,7 @@ const buildRegistry = (
     payMonth: (id, month, input, records = []) => {
       if (!/^\d{4}-\d{2}$/.test(month))
         throw new AppError('BAD_REQUEST', `月份「${month}」应为 YYYY-MM`);
-      const evalOn = monthEvalOn(month, input);
+      const evalOn = monthEvalOn(id, month, input);
       const segments = segmentsAt(id, evalOn);
       const parse = (v: unknown) => parseWorkerInput(v, (x) => parseInput(ZWorkerInput, x));
       const w = parse(input);
@@ -349,8 +379,8 @@ const buildRegistry = (
         if (r.on <= evalOn || r.on > monthEnd(evalOn)) continue;
         const next = parse(r.input);
         const k = segments.findIndex((s) => s.from <= r.on && r.on <= s.to);
-        const s = segments[k] as TMonthSegment;
-        if (s.from < r.on)
+        const s = segments[k];
+        if (s && s.from < r.on)
           segments.splice(k, 1, { ...s, to: addDays(r.on, -1) }, { ...s, from: r.on });
         for (const later of segments) if (later.from >= r.on) later.input = next;
       }
@@ -361,6 +391,10 @@ const buildRegistry = (
       if (!/^\d{4}-\d{2}$/.test(month))
         throw new AppError('BAD_REQUEST', `月份「${month}」应为 YYYY-MM`);
       return batchPayMonth((evalOn) => segmentsAt(id, evalOn), month, inputs);
+    },
+    monthRange: (id, month) => {
+      check(id, nodes.get(id)?.file.effective_from ?? '');
+      return monthRange(id, month);
     },
     testFiles: (id) => {
       const dirs = [...nodes.values()]

@@ -82,6 +82,8 @@ export const checkInheritance = (chain: readonly TPackNode[]): void => {
       );
     }
   };
+  const basis = node.file.effective_basis;
+  if (basis) checkSource({ src: node.src, path: ['effective_basis'] }, basis.source);
   const ancestorRuleIds = new Set(ancestors.flatMap((a) => a.rules.map((r) => r.rule.id)));
   for (const r of node.rules) {
     checkSource(r.origin, r.rule.source);

@@ -695,6 +695,11 @@ export const ZPackFile = z.strictObject({
   extends: z.string().optional(),
   effective_from: ZIsoDate,
   effective_to: ZIsoDate.nullable().optional(),
+  /**
+   * Why the pack starts on `effective_from` (the clause, e.g. the document's date when it names
+   * no other): quoted when a month has days before it, which no pack governs (无适用政策).
+   */
+  effective_basis: z.strictObject({ source: z.string().min(1), description: ZZh }).optional(),
   description: z.string().optional(),
   sources: z.record(z.string(), ZSource).default({}),
   include: z.array(z.string()).optional(),
