@@ -100,6 +100,12 @@ export const payLine = pgTable(
     /** Payable this month; for an arrears line the difference (negative = 扣回). */
     payableFen: fen('payable_fen'),
     input: jsonb('input'),
+    /**
+     * The parts of a regular line's month when it was split (a pack version or a post starting
+     * inside it, days no pack governs): the engine's TPayPart[], adding up to the payable amount
+     * less one-off amounts. Null for a month of one part and for arrears lines.
+     */
+    parts: jsonb('parts'),
   },
   (t) => [
     primaryKey({ name: 'pay_line_pk', columns: [t.runId, t.workerId, t.kind, t.forMonth] }),

@@ -1,6 +1,8 @@
 import {
+  coefficientText,
   NO_YEARS,
   type TCompiledPack,
+  type TPayPart,
   type TPayValue,
   type TPolicyRegistry,
   type TWorkerInput,
@@ -22,8 +24,10 @@ import {
 // pay-proration rule, split a month at a version starting inside it, and agree to the fen, see
 // policy batch/parity.test.ts) and for rows the kernel cannot evaluate (its error message). The
 // figures are the pack's; this file only moves them between the registry's rows and the pay
-// lines. A split month's line shows the figures of its first part and the month's payable sum;
-// its 为什么 shows the parts.
+// lines. A split month's line shows the figures of its first part and the month's payable sum,
+// and keeps the parts (`parts`, from either implementation: batchPayMonth gives them per row)
+// that its 为什么 shows. A pack starting inside the month is evaluated from its first day; the
+// days before it are a part of their own (无适用政策), paid nothing here.
 
 /** One computed line, in the columns of `pay_line`. */
 export type TPayLineRow = {
@@ -53,6 +57,11 @@ export type TPayLineRow = {
   monthDays: number | null;
   payableFen: number | null;
   input: TWorkerInput | null;
+  /**
+   * The parts of a split month as the engine computed them (adding up to `payableFen` less
+   * `oneOffFen`); null for a month of one part, an open line or an arrears line.
+   */
+  parts: TPayPart[] | null;
 };
 
 export type TLineContext = {
@@ -105,6 +114,7 @@ const openLine = (
   monthDays: daysOf(month),
   payableFen: null,
   input,
+  parts: null,
 });
 
 /** A line from the trace evaluator's value. */
@@ -146,13 +156,8 @@ export const lineFromValue = (
     monthDays: v.monthDays,
     payableFen: v.payableFen + w.oneOffFen,
     input,
+    parts: v.parts ?? null,
   };
-};
-
-const formatScaled = (scaled: number, decimals: number): string => {
-  if (decimals === 0) return String(scaled);
-  const s = String(scaled).padStart(decimals + 1, '0');
-  return `${s.slice(0, -decimals)}.${s.slice(-decimals)}`;
 };
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -210,11 +215,15 @@ export const computeMonthLines = (
   for (const [packId, members] of groups) {
     let pack: TCompiledPack | undefined;
     let packError = '';
+    // The month's first day, or the pack's first day when it starts inside the month (the days
+    // before it are 无适用政策: the engine pays the month for the days the pack governs).
+    let start = first;
     if (!packId) packError = '未设置适用的政策包';
     else if (!policies.has(packId)) packError = `政策包 ${packId} 尚未提供`;
     else {
       try {
-        pack = policies.at(packId, first);
+        start = policies.monthRange(packId, month)?.from ?? first;
+        pack = policies.at(packId, start);
       } catch (error) {
         packError = errorText(error);
       }
@@ -231,7 +240,8 @@ export const computeMonthLines = (
     const batchInputs: TWorkerInput[] = [];
     for (const i of members) {
       const w = workers[i] as TPayWorkerRow;
-      const evalOn = evalDateOf(w, month);
+      // The day of joining, or the pack's first day when it joins before the pack starts.
+      const evalOn = [evalDateOf(w, month), start].sort().at(-1) as string;
       const district = ctx.districtOf(w);
       if (!w.postTitle) {
         lines[i] = openLine(w, month, packId, evalOn, '未填写职务，无法确定岗位类别', null);
@@ -254,7 +264,7 @@ export const computeMonthLines = (
         // pro-rates by the pack's rule (a new post splits the month like a new pack version).
         let dayPack = pack;
         try {
-          dayPack = evalOn === first ? pack : policies.at(packId, evalOn);
+          dayPack = evalOn === start ? pack : policies.at(packId, evalOn);
         } catch {
           dayPack = pack;
         }
@@ -267,7 +277,7 @@ export const computeMonthLines = (
         continue;
       }
       batchRows.push(i);
-      batchInputs.push(withStatistics(workerPayInput(w, pack, first, district), ctx));
+      batchInputs.push(withStatistics(workerPayInput(w, pack, start, district), ctx));
     }
     if (batchRows.length === 0) continue;
     let batch: ReturnType<TPolicyRegistry['batchPayMonth']>;
@@ -281,7 +291,7 @@ export const computeMonthLines = (
           workers[i] as TPayWorkerRow,
           month,
           packId,
-          first,
+          start,
           batchInputs[k] as TWorkerInput,
         );
       });
@@ -292,7 +302,7 @@ export const computeMonthLines = (
       const w = workers[i] as TPayWorkerRow;
       const input = batchInputs[k] as TWorkerInput;
       if (out.error[k] !== 0) {
-        lines[i] = tracedLine(policies, w, month, packId, first, input);
+        lines[i] = tracedLine(policies, w, month, packId, start, input);
         return;
       }
       const grade = out.grade[k] as number;
@@ -309,14 +319,14 @@ export const computeMonthLines = (
         countyCode: w.countyCode,
         orgPath: w.orgPath,
         packId,
-        evalOn: first,
+        evalOn: start,
         status: 'ok',
         reason: null,
         post: pack.posts[cols.post[k] as number]?.category ?? null,
         title: w.postTitle,
         years: years === NO_YEARS ? null : years,
         grade: grade < 0 ? null : grade,
-        coefficient: scaled < 0 ? null : formatScaled(scaled, out.coefficientDecimals),
+        coefficient: coefficientText(scaled, out.coefficientDecimals),
         probation: out.probation[k] === 1,
         baseFen: base < 0 ? null : base,
         performanceFen: period === 1 ? (out.performanceFen[k] as number) : 0,
@@ -328,6 +338,7 @@ export const computeMonthLines = (
         monthDays: out.monthDays,
         payableFen: (out.payableFen[k] as number) + w.oneOffFen,
         input,
+        parts: out.partList[k] ?? null,
       };
     });
   }

@@ -46,7 +46,10 @@ const packsUsed = (ctx: TCtx, lines: readonly TPayLineRow[], month: string) => {
   const ids = [...new Set(lines.map((l) => l.packId).filter((p): p is string => !!p))];
   return ids.flatMap((packId) => {
     try {
-      return [{ packId, from: ctx.services.policies.at(packId, monthStart(month)).segment.from }];
+      const { policies } = ctx.services;
+      // A pack starting inside the month: the version of its first day.
+      const on = policies.monthRange(packId, month)?.from ?? monthStart(month);
+      return [{ packId, from: policies.at(packId, on).segment.from }];
     } catch {
       return [];
     }
@@ -106,6 +109,8 @@ export const computeArrears = async (
         forMonth,
         status: 'ok',
         payableFen: diff,
+        // The difference has no parts of its own: its 为什么 recomputes what is due now.
+        parts: null,
         reason: `${diff > 0 ? '补发' : '扣回'}${forMonth}差额：现应发${formatFen(dueFen)}，已发${formatFen(paidFen)}`,
       });
     });

@@ -41,6 +41,16 @@ const traceOf = (
   }
 };
 
+/**
+ * The value shown: the evaluation with the parts of the month as computed for the line (stored
+ * with it), so that a split month shows what was paid; lines stored before the parts were kept
+ * show the parts evaluated again.
+ */
+const withLineParts = (value: unknown, line: Pick<TPayLineRow, 'kind' | 'parts'>): unknown =>
+  value && line.kind === 'regular' && line.parts
+    ? { ...(value as Record<string, unknown>), parts: line.parts }
+    : value;
+
 /** "为什么" of a line of a pay sheet, evaluated again from the input it was computed with. */
 export const explainPayLine = async (
   ctx: TCtx,
@@ -75,7 +85,7 @@ export const explainPayLine = async (
     packName: t.packName,
     evalOn: line.evalOn,
     input: line.input,
-    value: t.value,
+    value: withLineParts(t.value, line),
     trace: t.trace,
     error: t.error ?? (line.status === 'open' ? line.reason : null),
     arrears:
@@ -129,7 +139,7 @@ export const workerPayForMonth = async (
       packName: t.packName,
       evalOn: line.evalOn,
       input: line.input,
-      value: t.value,
+      value: withLineParts(t.value, line),
       trace: t.trace,
       error: t.error ?? (line.status === 'open' ? line.reason : null),
       arrears: null,

@@ -581,6 +581,131 @@ describe(`pay sheets (${testDbKind()})`, () => {
     const dec = await admin.get(`/api/pay/workers/${worker.body.id}?month=2026-12`);
     expect(dec.body.line).toMatchObject({ grade: 5, payableFen: 270000 });
     expect(dec.body.explanation.value.parts).toBeUndefined();
+    // The sheet's 为什么 shows the parts stored with its line: a later change of the archive
+    // (书记兼主任 from 21 November) changes what is computed now, not what the sheet paid.
+    const again = await admin.patch(`/api/workers/${worker.body.id}`, {
+      version: moved.body.version,
+      postTitle: '书记兼主任',
+      effectiveOn: '2026-11-21',
+      reason: '调任书记兼主任',
+    });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    const stored = await admin.get(`/api/pay/runs/${runId}/lines/${worker.body.id}/explain`);
+    expect(
+      stored.body.value.parts.map((p: { to: string; payableFen: number }) => [p.to, p.payableFen]),
+    ).toEqual([
+      ['2026-11-15', 120000],
+      ['2026-11-30', 135000],
+    ]);
+    const now = await admin.get(`/api/pay/workers/${worker.body.id}?month=2026-11`);
+    expect(now.body.explanation.value.parts).toHaveLength(3);
+  });
+
+  it('pays a month in which the pack starts for the days it governs (无适用政策 before)', async () => {
+    // 长春新区 (000, 2 November 2020) and 吉林 (002, 14 May 2020) start inside a month, but
+    // neither gives pay the registry can compute (长春新区's base pay table, 附件3, is
+    // unpublished; 吉林 sets no figures). A test edit dates the 银川 pack from 14 January 2025
+    // instead (its text says 2019-01-01; the demo communities have star ratings from 2024), with
+    // a basis written as 吉林's: January is paid from the 14th by the pack's own table and
+    // yc-proration (by calendar days), and 1–13 January are 无适用政策, a part paid nothing.
+    services.policies = await editedPolicies('yinchuan-2018', (text) =>
+      text.replace(
+        /^effective_from: 2019-01-01$/m,
+        'effective_from: 2025-01-14\neffective_basis: { source: 004 职业化 (十六), description: 测试：假定自2025年1月14日起执行 }',
+      ),
+    );
+    try {
+      const w = await admin.post('/api/workers', {
+        name: '测试月中施行',
+        idNumber: idNumber('64010519900101206'),
+        communityCode: '640105001001',
+        postTitle: '网格员',
+        serviceStartedOn: '2015-01-01',
+        hiredOn: '2015-01-01',
+        educationLevel: '大专',
+      });
+      expect(w.status, JSON.stringify(w.body)).toBe(201);
+      const res = await admin.post('/api/pay/runs/compute', {
+        org: '640105001000',
+        month: '2025-01',
+      });
+      await waitForJob(admin, res.body.jobId);
+      const list = await admin.get('/api/pay/runs?org=640105001000&month=2025-01');
+      const run = list.body.streets[0].run;
+      expect(run.packs).toEqual([{ packId: 'yinchuan-2018', from: '2025-01-14' }]);
+      const detail = await admin.get(`/api/pay/runs/${run.id}`);
+      const line = detail.body.lines.find((l: TLine) => l.workerId === w.body.id);
+      // 其他人员, 10 years on 14 January → 4级 1.30, 2600元 a month (004 附件 套改表);
+      // 14–31 January, 18 of 31 days: 2600 × 18/31 = 1509.677… → 1509.68元.
+      expect(line, line?.reason).toMatchObject({
+        status: 'ok',
+        grade: 4,
+        coefficient: '1.30',
+        monthlyFen: 260000,
+        paidDays: 18,
+        monthDays: 31,
+        payableFen: 150968,
+      });
+      const why = await admin.get(`/api/pay/runs/${run.id}/lines/${w.body.id}/explain`);
+      expect(why.status, JSON.stringify(why.body)).toBe(200);
+      expect(why.body.evalOn).toBe('2025-01-14');
+      expect(
+        why.body.value.parts.map((p: Record<string, unknown>) => [
+          p.from,
+          p.to,
+          p.version && (p.version as { from: string }).from,
+          p.paidDays,
+          p.payableFen,
+        ]),
+      ).toEqual([
+        ['2025-01-01', '2025-01-13', null, 0, 0],
+        ['2025-01-14', '2025-01-31', '2025-01-14', 18, 150968],
+      ]);
+      expect(why.body.value.parts[0].noPolicy).toMatchObject({
+        days: 13,
+        source: '004 职业化 (十六)',
+      });
+      const gap = why.body.trace.find((t: { rule: string }) => t.rule === 'no-policy');
+      expect(gap.note).toContain('第1段 2025-01-01至2025-01-13：无适用政策（13天）');
+      expect(gap.note).toContain('自2025-01-14起施行（测试：假定自2025年1月14日起执行）');
+      // Stored with the line (pay_line.parts), adding up to its amount to the fen.
+      const stored = await queryRows<{ payableFen: string; oneOffFen: string; parts: unknown }>(
+        services.database.db,
+        sql`select payable_fen::text as "payableFen", one_off_fen::text as "oneOffFen", parts
+            from pay_line where run_id = ${run.id} and worker_id = ${w.body.id}`,
+      );
+      expect(stored[0]?.parts).toEqual(why.body.value.parts);
+      // Every line of the sheet: the sheet (batch) and its 为什么 (trace) agree.
+      for (const l of detail.body.lines.filter((x: TLine) => x.status === 'ok')) {
+        const e = await admin.get(`/api/pay/runs/${run.id}/lines/${l.workerId}/explain`);
+        expect(e.body.value.payableFen + (l.oneOffFen ?? 0), l.workerId).toBe(l.payableFen);
+      }
+    } finally {
+      services.policies = shippedPolicies;
+    }
+  });
+
+  it('stores the parts of every split line, adding up to its amount to the fen', async () => {
+    // The sheets computed above with split months (October and November 2026, January 2025).
+    const rows = await queryRows<{ payableFen: string; oneOffFen: string; parts: unknown }>(
+      services.database.db,
+      sql`select payable_fen::text as "payableFen", one_off_fen::text as "oneOffFen", parts
+          from pay_line where parts is not null`,
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    for (const r of rows) {
+      const parts = r.parts as { payableFen: number; paidDays: number }[];
+      expect(parts.length).toBeGreaterThan(1);
+      expect(parts.reduce((s, p) => s + p.payableFen, 0) + Number(r.oneOffFen)).toBe(
+        Number(r.payableFen),
+      );
+    }
+    // A month of one part stores none.
+    const one = await queryRows<{ n: number }>(
+      services.database.db,
+      sql`select count(*)::int as n from pay_line where parts is null and status = 'ok'`,
+    );
+    expect(one[0]?.n).toBeGreaterThan(0);
   });
 
   it('names the reason when a pack cannot give a worker pay (未核定)', async () => {

@@ -293,6 +293,7 @@ export const PAY_LINE_COLUMNS = [
   'month_days',
   'payable_fen',
   'input',
+  'parts',
 ] as const;
 
 /** A line as a COPY row, in the order of PAY_LINE_COLUMNS. */
@@ -324,6 +325,7 @@ export const lineCopyRow = (runId: string, l: TPayLineRow) => [
   l.monthDays,
   l.payableFen,
   l.input === null ? null : JSON.stringify(l.input),
+  l.parts === null ? null : JSON.stringify(l.parts),
 ];
 
 export type TLineRow = TPayLineRow & { name: string; communityName: string; runId: string };
@@ -335,7 +337,7 @@ const lineColumns = sql`l.run_id as "runId", l.worker_id as "workerId", l.kind,
   l.performance_fen::text as "performanceFen", l.allowances_fen::text as "allowancesFen",
   l.one_off_fen::text as "oneOffFen", l.annual_fen::text as "annualFen",
   l.monthly_fen::text as "monthlyFen", l.paid_days as "paidDays", l.month_days as "monthDays",
-  l.payable_fen::text as "payableFen", l.input,
+  l.payable_fen::text as "payableFen", l.input, l.parts,
   coalesce(w.name, '') as name, coalesce(c.name, '') as "communityName"`;
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));

@@ -133,7 +133,13 @@ const figuresOf = (v: TPayValue, line: TPayLineView): TFigure[] => [
     label: '月度合计',
     value: `${yuanText(v.monthlyTotalFen)}/月${
       v.parts
-        ? `（月初标准；${v.parts.map((p) => `${p.from.slice(5)}起${yuanText(p.monthlyTotalFen)}`).join('，')}）`
+        ? `（${v.parts[0]?.noPolicy ? '政策施行日标准' : '月初标准'}；${v.parts
+            .map((p) =>
+              p.noPolicy
+                ? `${p.from.slice(5)}起无适用政策`
+                : `${p.from.slice(5)}起${yuanText(p.monthlyTotalFen)}`,
+            )
+            .join('，')}）`
         : ''
     }${v.annualLumpSumFen ? `；另按年一次性发放 ${yuanText(v.annualLumpSumFen)}` : ''}`,
     shapes: [
@@ -150,9 +156,16 @@ const figuresOf = (v: TPayValue, line: TPayLineView): TFigure[] => [
     key: 'payable',
     label: '本月应发',
     value: `${yuanText(line.payableFen)}（在岗${v.paidDays}/${v.monthDays}天${
-      v.parts ? `，按政策版本分${v.parts.length}段计算` : ''
+      v.parts
+        ? v.parts.some((p) => p.noPolicy)
+          ? `，其中${v.parts
+              .filter((p) => p.noPolicy)
+              .map((p) => `${p.from.slice(5)}至${p.to.slice(5)}`)
+              .join('、')}无适用政策、不计发`
+          : `，按政策版本分${v.parts.length}段计算`
+        : ''
     }）`,
-    shapes: ['pay-proration', 'month', 'total', 'archive-reward', 'version-part'],
+    shapes: ['pay-proration', 'month', 'total', 'archive-reward', 'version-part', 'no-policy'],
   },
 ];
 
