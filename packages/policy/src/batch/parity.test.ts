@@ -324,3 +324,49 @@ describe('a month in which the pack starts: batchPayMonth = payMonth, parts incl
     expect(gapped).toBeGreaterThan(2_500);
   }, 60_000);
 });
+
+describe('a certificate obtained inside the month, counted from that day: batch = trace', () => {
+  // 银川 with certificateMonth by-days (a draft): the month is split at the certificate's day.
+  it('yinchuan-2018 draft 2025-03: 5,000 random workers, certificates on every day', () => {
+    const draft = registry.draft('yinchuan-2018', {
+      options: { certificateMonth: { chosen: 'by-days' } },
+    });
+    const month = '2025-03';
+    const first = `${month}-01`;
+    const pack = draft.at('yinchuan-2018-draft', first);
+    const r = rng(2025_03);
+    const inputs: Record<string, unknown>[] = Array.from({ length: 5_000 }, () => {
+      const w = randomWorker(pack, r);
+      if (r() < 0.7) {
+        w.certificate = CERTIFICATE_LEVELS[1 + Math.floor(r() * 3)];
+        w.certificateOn = addDays(first, Math.floor(r() * 40) - 5);
+      }
+      return w;
+    });
+    const { out } = draft.batchPayMonth('yinchuan-2018-draft', month, inputs);
+    const bad: string[] = [];
+    let split = 0;
+    inputs.forEach((input, i) => {
+      let v: TPayValue | undefined;
+      try {
+        v = draft.payMonth('yinchuan-2018-draft', month, input).value;
+      } catch {
+        v = undefined;
+      }
+      const same = v
+        ? out.error[i] === 0 &&
+          out.monthlyTotalFen[i] === v.monthlyTotalFen &&
+          out.paidDays[i] === v.paidDays &&
+          out.payableFen[i] === v.payableFen &&
+          JSON.stringify(out.partList[i]) === JSON.stringify(v.parts)
+        : out.error[i] !== 0;
+      if (v?.parts) split++;
+      if (!same && bad.length < 5)
+        bad.push(
+          `${JSON.stringify(input)} → 逐条 ${JSON.stringify(v ?? '报错')} 批量 ${out.payableFen[i]}`,
+        );
+    });
+    expect(bad).toEqual([]);
+    expect(split).toBeGreaterThan(500);
+  }, 60_000);
+});

@@ -1,6 +1,6 @@
 import { evaluatePay } from '../evaluate/pay.ts';
 import {
-  evaluatePayMonth,
+  certificateSplitOn,
   inputErrorMonthStart,
   monthSplitRule,
   noPolicyStretches,
@@ -12,7 +12,7 @@ import {
   withNoPolicyParts,
 } from '../evaluate/pay-month.ts';
 import type { TWorkerInput } from '../inputs.ts';
-import type { TPayPart, TVersionChange } from '../types.ts';
+import type { TPayPart, TPayValue, TVersionChange } from '../types.ts';
 import { dayNumber, fromDayNumber, monthEnd } from '../util/dates.ts';
 import { encodeWorkers, type TPayColumns, type TWorkerColumns } from './batch.ts';
 import { compileGradeKernel } from './grade-kernel.ts';
@@ -22,8 +22,9 @@ import { compilePayKernel, NO_DAY, runPayKernel } from './pay-kernel.ts';
 // some of its days (it starts inside it): every version's kernel runs over the rows (facts of
 // the month's first day, or of the pack's first day inside it, as in evaluatePayMonth), and each
 // row's monthly totals are combined by the days each version governs; days no version governs
-// are a part paid nothing. Rows joining inside the month are evaluated on their joining day
-// through the trace evaluator (evaluatePayMonth), as the pay sheet does. batch/parity.test.ts
+// are a part paid nothing. Rows joining inside the month (evaluated on their joining day), and
+// rows obtaining a certificate inside it when the pack counts it from that day (recordChange:
+// by-days), go through the trace evaluator (the registry's payMonth), as the pay sheet does. batch/parity.test.ts
 // checks both give the same figures and the same parts.
 
 /** A month's pay over columns. */
@@ -49,40 +50,44 @@ export const coefficientText = (scaled: number, decimals: number): string | null
 
 /**
  * Pay of a month for many workers under the versions of one pack in it.
- * `segmentsAt(evalOn)`: the month's segments from the version in force on `evalOn` (registry).
+ * `segmentsAt(evalOn)`: the month's segments from the version in force on `evalOn` (registry);
+ * `traceRow(w)`: the month of one row through the trace evaluator (registry payMonth without a
+ * trace), for rows joining inside the month or obtaining a certificate the pack counts from
+ * that day.
  */
 export const batchPayMonth = (
   segmentsAt: (evalOn: string) => TMonthSegment[],
   month: string,
   inputs: readonly unknown[],
+  traceRow: (w: TWorkerInput) => TPayValue,
 ): TPayMonthBatch => {
   const first = `${month}-01`;
   const last = monthEnd(first);
   const lastDay = dayNumber(last);
-  const joinsInMonth = (w: TWorkerInput) =>
-    w.hiredOn !== undefined && w.hiredOn > first && dayNumber(w.hiredOn) <= lastDay;
   const segs = segmentsAt(first);
   const head = segs[0] as TMonthSegment;
   const tail = segs[segs.length - 1] as TMonthSegment;
   const rule = monthSplitRule(head.programs.pay);
   // The pack's first day inside the month, or the month's first day: the evaluation date.
   const start = head.from;
+  const needsTrace = (w: TWorkerInput) =>
+    (w.hiredOn !== undefined && w.hiredOn > first && dayNumber(w.hiredOn) <= lastDay) ||
+    certificateSplitOn(head.programs.pay, w, start, tail.to) !== null;
   if (start > first && rule.change === 'month-start')
     throw inputErrorMonthStart(head.programs.ctx.pack.node.file, month);
   const gk = compileGradeKernel(head.programs.grade, head.programs.pay);
-  const cols = encodeWorkers(head.programs, start, inputs, gk.needsRows, joinsInMonth);
+  const cols = encodeWorkers(head.programs, start, inputs, gk.needsRows, needsTrace);
   const n = cols.length;
   const parts = new Uint8Array(n).fill(1);
   const partList: (TPayPart[] | undefined)[] = new Array(n);
-  const joined = new Uint8Array(n);
+  const traced = new Uint8Array(n);
   const k0 = compilePayKernel(head.programs.pay, gk, start);
   const out0 = runPayKernel(k0, cols, (i) => {
     const row = cols.rows?.[i];
     if (!row) return undefined;
-    if (joinsInMonth(row)) {
-      joined[i] = 1;
-      const evalOn = (row.hiredOn as string) > start ? (row.hiredOn as string) : start;
-      const v = evaluatePayMonth(segmentsAt(evalOn), row, evalOn, null);
+    if (needsTrace(row)) {
+      traced[i] = 1;
+      const v = traceRow(row);
       parts[i] = v.parts?.length ?? 1;
       partList[i] = v.parts;
       return v;
@@ -93,9 +98,9 @@ export const batchPayMonth = (
   const mayGap = start > first || tail.to < last;
   if (rule.change === 'month-start' || (segs.length === 1 && !mayGap)) return { cols, out };
 
-  // The other versions over the rows not joining in the month, facts as on the first day.
+  // The other versions over the rows not traced, facts as on the month's (governed) first day.
   const rest: number[] = [];
-  for (let i = 0; i < n; i++) if (joined[i] === 0 && out.error[i] === 0) rest.push(i);
+  for (let i = 0; i < n; i++) if (traced[i] === 0 && out.error[i] === 0) rest.push(i);
   const restInputs = rest.map((i) => inputs[i]);
   const later = segs.slice(1).map((s) => {
     const k = compileGradeKernel(s.programs.grade, s.programs.pay);

@@ -430,3 +430,61 @@ describe('a month in which the pack starts (长春新区, 2 November 2020)', () 
     );
   });
 });
+
+// A certificate obtained inside the month: the documents do not say from when the grade bump
+// (004 职业化 (十七)) is paid, so 银川 names the reading (option certificateMonth, chosen
+// next-month: the month is the record of its first day). The other reading splits the month.
+describe('a certificate obtained inside the month (银川 certificateMonth)', () => {
+  const seeds = createPolicyRegistry(readPolicyFiles('policies'));
+  // 其他人员 5年 大专 → 2级 1.20, 2400元; 助理社会工作师 +1 → 3级 1.25, 2500元 (004 附件 套改表).
+  const gridWorker = {
+    post: '网格员',
+    years: 5,
+    education: '大专',
+    stars: 3,
+    certificate: '助理社会工作师',
+    certificateOn: '2025-03-16',
+  };
+
+  it('counts it from the next month by default', () => {
+    const march = seeds.payMonth('yinchuan-2018', '2025-03', gridWorker).value;
+    expect([march.grade, march.payableFen, march.parts]).toEqual([2, 240000, undefined]);
+    const april = seeds.payMonth('yinchuan-2018', '2025-04', gridWorker).value;
+    expect([april.grade, april.payableFen]).toEqual([3, 250000]);
+  });
+
+  it('splits the month at the day it was obtained under the other reading', () => {
+    const draft = seeds.draft('yinchuan-2018', {
+      options: { certificateMonth: { chosen: 'by-days' } },
+    });
+    const { value, trace } = draft.payMonth('yinchuan-2018-draft', '2025-03', gridWorker);
+    // 2400 × 15/31 = 1161.290… → 1161.29; (2400×15 + 2500×16)/31 = 2451.612… → 2451.61, so the
+    // second part is 1290.32.
+    expect(value.parts?.map((p) => [p.from, p.to, p.grade, p.paidDays, p.payableFen])).toEqual([
+      ['2025-03-01', '2025-03-15', 2, 15, 116129],
+      ['2025-03-16', '2025-03-31', 3, 16, 129032],
+    ]);
+    expect(value.payableFen).toBe(245161);
+    expect(value.parts?.[1]?.changes).toEqual([
+      {
+        kind: 'record',
+        name: 'certificate',
+        description: '证书',
+        before: '未取得',
+        after: '助理社会工作师（2025-03-16取得）',
+        source: '人事档案；004 职业化 (十六)',
+      },
+    ]);
+    const parts = trace.filter((s) => s.rule === 'version-part');
+    expect(parts[1]?.note).toContain('按2025-03-16的档案计算');
+    // A certificate obtained on the 1st, or before the month, is the whole month's.
+    const held = draft.payMonth('yinchuan-2018-draft', '2025-03', {
+      ...gridWorker,
+      certificateOn: '2025-03-01',
+    }).value;
+    expect([held.grade, held.payableFen, held.parts]).toEqual([3, 250000, undefined]);
+    // The batch gives the same month.
+    const { out } = draft.batchPayMonth('yinchuan-2018-draft', '2025-03', [gridWorker]);
+    expect([out.payableFen[0], out.partList[0]]).toEqual([245161, value.parts]);
+  });
+});

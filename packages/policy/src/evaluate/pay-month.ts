@@ -30,6 +30,13 @@ export type TMonthSegment = {
   programs: TPackPrograms;
   /** The worker's record from `from` on, when it changes inside the month (a new post). */
   input?: TWorkerInput;
+  /**
+   * The day the stretch's record is evaluated on, when not the month's evaluation date: a
+   * certificate obtained on the 16th counts from that day (pay-proration `recordChange: by-days`).
+   */
+  on?: string;
+  /** Dated changes of the record the stretch starts with (the certificate obtained that day). */
+  dated?: TVersionChange[];
 };
 
 const RECORD_LABELS: Record<string, string> = {
@@ -167,10 +174,61 @@ export const versionChanges = (prev: TResolvedPack, next: TResolvedPack): TVersi
 /** How the month of `evalOn` treats a version starting inside it, and its rounding. */
 export const monthSplitRule = (
   pay: TPayProgram,
-): { change: 'by-days' | 'month-start'; rounding: TRounding } => ({
+): {
+  change: 'by-days' | 'month-start';
+  recordChange: 'next-month' | 'by-days';
+  rounding: TRounding;
+} => ({
   change: pay.proration?.change ?? 'by-days',
+  recordChange: pay.proration?.recordChange ?? 'next-month',
   rounding: pay.proration?.rounding ?? 'half-up',
 });
+
+/**
+ * The day inside the month (after `evalOn`, up to `lastDay`) from which a certificate obtained
+ * then counts, when the pack splits a month at such a change (`recordChange: by-days`); null when
+ * it counts from the next month or there is none.
+ */
+export const certificateSplitOn = (
+  pay: TPayProgram,
+  w: TWorkerInput,
+  evalOn: string,
+  lastDay: string,
+): string | null =>
+  monthSplitRule(pay).recordChange === 'by-days' &&
+  w.certificate !== undefined &&
+  w.certificate !== '无' &&
+  w.certificateOn !== undefined &&
+  w.certificateOn > evalOn &&
+  w.certificateOn <= lastDay
+    ? w.certificateOn
+    : null;
+
+/** Cuts the month's segments at a certificate obtained inside it: later stretches count it. */
+export const splitAtCertificate = (
+  segments: TMonthSegment[],
+  w: TWorkerInput,
+  on: string,
+  source: string,
+): void => {
+  const k = segments.findIndex((s) => s.from <= on && on <= s.to);
+  const s = segments[k];
+  if (!s) return;
+  if (s.from < on) segments.splice(k, 1, { ...s, to: addDays(on, -1) }, { ...s, from: on });
+  for (const later of segments) if (later.from >= on) later.on = on;
+  const first = segments.find((x) => x.from === on) as TMonthSegment;
+  first.dated = [
+    ...(first.dated ?? []),
+    {
+      kind: 'record',
+      name: 'certificate',
+      description: RECORD_LABELS.certificate as string,
+      before: '未取得',
+      after: `${w.certificate}（${on}取得）`,
+      source,
+    },
+  ];
+};
 
 const changeText = (c: TVersionChange): string =>
   c.kind !== 'rule'
@@ -293,7 +351,8 @@ export const evaluatePayMonth = (
     return evaluatePay(head.programs.pay, input, evalOn, t);
   const evaluated = segments.map((s) => {
     const sink: TTraceSink = t ? [] : null;
-    return { s, v: evaluatePay(s.programs.pay, s.input ?? input, evalOn, sink, true), sink };
+    const v = evaluatePay(s.programs.pay, s.input ?? input, s.on ?? evalOn, sink, true);
+    return { s, v, sink };
   });
   // Adjacent versions with the same figures are one part: splitting them changes nothing.
   const merged: { first: (typeof evaluated)[number]; to: string; prev: TMonthSegment | null }[] =
@@ -329,6 +388,7 @@ export const evaluatePayMonth = (
             ? []
             : versionChanges(m.prev.programs.ctx.pack, m.first.s.programs.ctx.pack)),
           ...recordChanges(m.prev.input ?? input, m.first.s.input ?? input),
+          ...(m.first.s.dated ?? []),
         ]
       : [],
     grade: m.first.v.grade,
@@ -359,6 +419,7 @@ export const evaluatePayMonth = (
       // The first part cites the clauses the next version replaces; later ones their own.
       const cited = p.changes.length ? p.changes : (next?.changes ?? []);
       const source = [...new Set(cited.map((c) => c.source))].join('；') || packName;
+      const on = paid[k]?.first.s.on ?? evalOn;
       step(
         t,
         { id: 'version-part', source },
@@ -366,20 +427,20 @@ export const evaluatePayMonth = (
           from: p.from,
           to: p.to,
           version: p.version?.from ?? null,
-          evalOn,
+          evalOn: on,
           changes: p.changes.map((c) => c.name),
         },
         p.monthlyTotalFen,
         `第${i + 1}段 ${p.from}至${p.to}：适用「${packName}」自${p.version?.from}起的版本${
           p.changes.length ? `（${p.changes.map(changeText).join('；')}）` : ''
-        }，按${evalOn}的档案计算，月度合计${formatFen(p.monthlyTotalFen)}`,
+        }，按${on}的档案计算，月度合计${formatFen(p.monthlyTotalFen)}`,
       );
       t.push(...(paid[k]?.first.sink ?? []));
     });
     const roundingText = FEN_ROUNDING_TEXT[rule.rounding];
     const why = [
       gaps.length ? `${gaps.map((g) => `${g.from}至${g.to}`).join('、')}无适用政策、不计发` : '',
-      governed.length > 1 ? '月内政策版本变更' : '',
+      governed.length > 1 ? '月内政策版本或档案变更' : '',
     ]
       .filter(Boolean)
       .join('；');

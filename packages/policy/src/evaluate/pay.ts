@@ -8,6 +8,7 @@ import {
   ZJoinMonth,
   ZLeaveMonth,
   ZPeriod,
+  ZRecordChange,
   ZVersionChange,
 } from '../schema/pack-schema.ts';
 import type { TAllowanceValue, TPayValue } from '../types.ts';
@@ -93,6 +94,7 @@ export type TPayProgram = {
         join: 'full-month' | 'by-days' | 'none';
         leave: 'by-days' | 'full-month';
         change: 'by-days' | 'month-start';
+        recordChange: 'next-month' | 'by-days';
         rounding: TRounding;
       }
     | undefined;
@@ -222,6 +224,10 @@ export const compilePay = (ctx: TCompileCtx, grade: TGradeProgram): TPayProgram 
           pr.rule.change === undefined
             ? ('by-days' as const)
             : ctx.ref(pr, ['change'], pr.rule.change, ZVersionChange, null),
+        recordChange:
+          pr.rule.recordChange === undefined
+            ? ('next-month' as const)
+            : ctx.ref(pr, ['recordChange'], pr.rule.recordChange, ZRecordChange, null),
         rounding: pr.rule.rounding,
       }
     : undefined;

@@ -9,8 +9,14 @@ import {
   traced,
 } from '../evaluate/compile-pack.ts';
 import { parseInput } from '../evaluate/context.ts';
-import { evaluatePayMonth, type TMonthSegment } from '../evaluate/pay-month.ts';
-import { parseWorkerInput, ZWorkerInput } from '../inputs.ts';
+import {
+  certificateSplitOn,
+  evaluatePayMonth,
+  splitAtCertificate,
+  type TMonthSegment,
+} from '../evaluate/pay-month.ts';
+import type { TTraceSink } from '../evaluate/trace.ts';
+import { parseWorkerInput, type TWorkerInput, ZWorkerInput } from '../inputs.ts';
 import type { TRule } from '../schema/pack-schema.ts';
 import type { TYamlSource } from '../schema/yaml-source.ts';
 import type { TPayValue, TTraceStep } from '../types.ts';
@@ -334,6 +340,42 @@ const buildRegistry = (
     return from && from > on ? from : on;
   };
 
+  /**
+   * The month's pay of one worker (parsed input) with its trace sink: the month's segments cut
+   * where the record changes (`records`: a new post from a day) and where a certificate obtained
+   * inside the month counts from (when the pack says `recordChange: by-days`).
+   */
+  const monthValue = (
+    id: string,
+    month: string,
+    w: TWorkerInput,
+    records: readonly { on: string; input: TWorkerInput }[],
+    t: TTraceSink,
+  ): { value: TPayValue; evalOn: string } => {
+    const evalOn = monthEvalOn(id, month, w);
+    const segments = segmentsAt(id, evalOn);
+    // Cut the segments where the record changes; later segments take the new record.
+    for (const r of [...records].sort((a, b) => (a.on < b.on ? -1 : 1))) {
+      if (r.on <= evalOn || r.on > monthEnd(evalOn)) continue;
+      const k = segments.findIndex((s) => s.from <= r.on && r.on <= s.to);
+      const s = segments[k];
+      if (s && s.from < r.on)
+        segments.splice(k, 1, { ...s, to: addDays(r.on, -1) }, { ...s, from: r.on });
+      for (const later of segments) if (later.from >= r.on) later.input = r.input;
+    }
+    const head = segments[0] as TMonthSegment;
+    const lastDay = (segments[segments.length - 1] as TMonthSegment).to;
+    const certOn = certificateSplitOn(head.programs.pay, w, evalOn, lastDay);
+    if (certOn)
+      splitAtCertificate(
+        segments,
+        w,
+        certOn,
+        `人事档案；${head.programs.pay.proration?.entry.rule.source ?? ''}`,
+      );
+    return { value: evaluatePayMonth(segments, w, evalOn, t), evalOn };
+  };
+
   // Validate every pack in every version period now.
   for (const id of nodes.keys()) {
     if (only && !only.has(id)) continue;
@@ -370,27 +412,26 @@ const buildRegistry = (
     payMonth: (id, month, input, records = []) => {
       if (!/^\d{4}-\d{2}$/.test(month))
         throw new AppError('BAD_REQUEST', `月份「${month}」应为 YYYY-MM`);
-      const evalOn = monthEvalOn(id, month, input);
-      const segments = segmentsAt(id, evalOn);
       const parse = (v: unknown) => parseWorkerInput(v, (x) => parseInput(ZWorkerInput, x));
       const w = parse(input);
-      // Cut the segments where the record changes; later segments take the new record.
-      for (const r of [...records].sort((a, b) => (a.on < b.on ? -1 : 1))) {
-        if (r.on <= evalOn || r.on > monthEnd(evalOn)) continue;
-        const next = parse(r.input);
-        const k = segments.findIndex((s) => s.from <= r.on && r.on <= s.to);
-        const s = segments[k];
-        if (s && s.from < r.on)
-          segments.splice(k, 1, { ...s, to: addDays(r.on, -1) }, { ...s, from: r.on });
-        for (const later of segments) if (later.from >= r.on) later.input = next;
-      }
-      const r = traced((t) => evaluatePayMonth(segments, w, evalOn, t));
+      const recs = records.map((r) => ({ on: r.on, input: parse(r.input) }));
+      let evalOn = '';
+      const r = traced((t) => {
+        const m = monthValue(id, month, w, recs, t);
+        evalOn = m.evalOn;
+        return m.value;
+      });
       return { ...r, evalOn };
     },
     batchPayMonth: (id, month, inputs) => {
       if (!/^\d{4}-\d{2}$/.test(month))
         throw new AppError('BAD_REQUEST', `月份「${month}」应为 YYYY-MM`);
-      return batchPayMonth((evalOn) => segmentsAt(id, evalOn), month, inputs);
+      return batchPayMonth(
+        (evalOn) => segmentsAt(id, evalOn),
+        month,
+        inputs,
+        (w) => monthValue(id, month, w, [], null).value,
+      );
     },
     monthRange: (id, month) => {
       check(id, nodes.get(id)?.file.effective_from ?? '');

@@ -34,6 +34,8 @@ export const ZJoinMonth = z.enum(['full-month', 'by-days', 'none']);
 export const ZLeaveMonth = z.enum(['by-days', 'full-month']);
 /** A pack version starting inside a month: split the month by calendar days, or not at all. */
 export const ZVersionChange = z.enum(['by-days', 'month-start']);
+/** A dated change of the worker's record inside a month (a certificate obtained on the 16th). */
+export const ZRecordChange = z.enum(['next-month', 'by-days']);
 export const ZAllowanceMode = z.enum(['table', 'cap-of-input']);
 export const ZBool = z.boolean();
 export const ZRoundPair = z.strictObject({ min: ZRounding, max: ZRounding });
@@ -227,6 +229,11 @@ export const ZPayProration = z.strictObject({
   leave: orRef(ZLeaveMonth),
   /** A version of the pack starting inside the month (default by-days: split by calendar days). */
   change: orRef(ZVersionChange).optional(),
+  /**
+   * A certificate obtained inside the month (the dated fact of the record): counted from the
+   * next month (default, the month's facts are those of its first day) or split by days.
+   */
+  recordChange: orRef(ZRecordChange).optional(),
   rounding: ZRounding.default('half-up'),
 });
 

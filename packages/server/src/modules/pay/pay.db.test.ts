@@ -685,8 +685,74 @@ describe(`pay sheets (${testDbKind()})`, () => {
     }
   });
 
+  it('pays a certificate obtained inside the month from the next month, or by days if the pack says so', async () => {
+    // 网格员 (其他人员) since March 2020: 6年 → 2级 1.20, 2400元; 社会工作师 obtained on
+    // 11 September 2026: +2 → 4级 1.30, 2600元 (004 职业化 (十七)、附件). The documents do not say
+    // from when: 银川 reads it as from the next month (option certificateMonth).
+    const w = await admin.post('/api/workers', {
+      name: '测试月中取证',
+      idNumber: idNumber('64010519900101207'),
+      communityCode: '640105001001',
+      postTitle: '网格员',
+      serviceStartedOn: '2020-03-01',
+      hiredOn: '2020-03-01',
+      educationLevel: '大专',
+      certificateLevel: '社会工作师',
+      certificateDate: '2026-09-11',
+    });
+    expect(w.status, JSON.stringify(w.body)).toBe(201);
+    const sept = await admin.get(`/api/pay/workers/${w.body.id}?month=2026-09`);
+    expect(sept.body.line).toMatchObject({ grade: 2, payableFen: 240000 });
+    expect(sept.body.explanation.value.parts).toBeUndefined();
+    const oct = await admin.get(`/api/pay/workers/${w.body.id}?month=2026-10`);
+    expect(oct.body.line).toMatchObject({ grade: 4, payableFen: 260000 });
+    // The other reading (a test edit choosing by-days): September (30 days) is split at the
+    // 11th: 2400 × 10/30 = 800.00; (2400×10 + 2600×20)/30 = 2533.333… → 2533.33, so 1733.33.
+    services.policies = await editedPolicies('yinchuan-2018', (text) =>
+      text.replace(
+        '    chosen: next-month\n    reason: (十六) 只说',
+        '    chosen: by-days\n    reason: (十六) 只说',
+      ),
+    );
+    try {
+      const res = await admin.post('/api/pay/runs/compute', {
+        org: '640105001000',
+        month: '2026-09',
+      });
+      await waitForJob(admin, res.body.jobId);
+      const list = await admin.get('/api/pay/runs?org=640105001000&month=2026-09');
+      const runId = list.body.streets[0].run.id;
+      const detail = await admin.get(`/api/pay/runs/${runId}`);
+      const line = detail.body.lines.find((l: TLine) => l.workerId === w.body.id);
+      expect(line).toMatchObject({
+        grade: 2,
+        monthlyFen: 240000,
+        paidDays: 30,
+        payableFen: 253333,
+      });
+      const why = await admin.get(`/api/pay/runs/${runId}/lines/${w.body.id}/explain`);
+      expect(
+        why.body.value.parts.map((p: Record<string, unknown>) => [
+          p.from,
+          p.to,
+          p.grade,
+          p.payableFen,
+        ]),
+      ).toEqual([
+        ['2026-09-01', '2026-09-10', 2, 80000],
+        ['2026-09-11', '2026-09-30', 4, 173333],
+      ]);
+      expect(why.body.value.parts[1].changes).toMatchObject([
+        { kind: 'record', name: 'certificate', after: '社会工作师（2026-09-11取得）' },
+      ]);
+    } finally {
+      services.policies = shippedPolicies;
+    }
+  });
+
   it('stores the parts of every split line, adding up to its amount to the fen', async () => {
-    // The sheets computed above with split months (October and November 2026, January 2025).
+    // The sheets computed above with split months (September, October and November 2026,
+    // January 2025).
     const rows = await queryRows<{ payableFen: string; oneOffFen: string; parts: unknown }>(
       services.database.db,
       sql`select payable_fen::text as "payableFen", one_off_fen::text as "oneOffFen", parts
