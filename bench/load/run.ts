@@ -131,6 +131,12 @@ const sampleRss = (pid: number) => {
   };
 };
 
+/** CPU seconds (user + system) the process has used, from /proc (clock ticks of 10 ms). */
+const cpuSeconds = (pid: number) => {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
 const EDUCATION = ['大专', '本科', '硕士'];
 const STATUS = ['在岗', '试用期'];
 const MONTH = new Date().toISOString().slice(0, 7);
@@ -299,6 +305,7 @@ const run = async (kind: 'pglite' | 'pg') => {
     if (rate !== undefined || sweep) {
       const step = async (stepRate: number, secs: number) => {
         const stopRss = sampleRss(server.child.pid!);
+        const cpuBefore = cpuSeconds(server.child.pid!);
         const loadBefore = loadAverage();
         const r = await openLoop({
           url: server.url,
@@ -308,10 +315,12 @@ const run = async (kind: 'pglite' | 'pg') => {
           next: nextRequest,
         });
         const peakRss = stopRss();
+        const cpuMs =
+          ((cpuSeconds(server.child.pid!) - cpuBefore) * 1000) / Math.max(1, r.ok + r.non2xx);
         const errors = r.non2xx + r.timeouts + r.socketErrors;
         const pass = errors === 0 && r.p99 <= goalP99;
         console.log(
-          `${kind} open loop ${stepRate} req/s × ${secs}s: answered ${r.answeredPerSecond} req/s | p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms (${(r.p50 / Math.max(1, base.p50)).toFixed(1)}× / ${(r.p99 / Math.max(1, base.p99)).toFixed(1)}× health) | errors ${errors} (non-2xx ${r.non2xx}, timeouts ${r.timeouts}, socket ${r.socketErrors}; resent on a closed idle connection ${r.retries}) | peak busy connections ${r.peakBusy} | client send lag p99 ${r.sendLagP99} ms | server peak RSS ${peakRss.toFixed(0)} MB | load ${loadBefore} → ${loadAverage()}${sweep ? (pass ? ' | pass' : ' | FAIL') : ''}`,
+          `${kind} open loop ${stepRate} req/s × ${secs}s: answered ${r.answeredPerSecond} req/s | p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms (${(r.p50 / Math.max(1, base.p50)).toFixed(1)}× / ${(r.p99 / Math.max(1, base.p99)).toFixed(1)}× health) | errors ${errors} (non-2xx ${r.non2xx}, timeouts ${r.timeouts}, socket ${r.socketErrors}; resent on a closed idle connection ${r.retries}) | peak busy connections ${r.peakBusy} | client send lag p99 ${r.sendLagP99} ms | server peak RSS ${peakRss.toFixed(0)} MB, CPU ${cpuMs.toFixed(1)} ms per request | load ${loadBefore} → ${loadAverage()}${sweep ? (pass ? ' | pass' : ' | FAIL') : ''}`,
         );
         return { ...r, pass, peakRss };
       };
@@ -339,6 +348,7 @@ const run = async (kind: 'pglite' | 'pg') => {
       return { kind, base, capacity: lo, steps };
     }
     const stopRss = sampleRss(server.child.pid!);
+    const cpuBefore = cpuSeconds(server.child.pid!);
     const result = await autocannon({
       url: server.url,
       connections,
@@ -361,15 +371,17 @@ const run = async (kind: 'pglite' | 'pg') => {
       ],
     });
     const peakRss = stopRss();
+    const cpuMs =
+      ((cpuSeconds(server.child.pid!) - cpuBefore) * 1000) / Math.max(1, result.requests.total);
     const mix = summary(result, seconds);
     const load = loadAverage();
     console.log(
-      `${kind} mixed: ${mix.requests.toLocaleString()} requests in ${seconds}s (${mix.rps} req/s) | latency p50 ${mix.p50} ms, p99 ${mix.p99} ms, max ${mix.max} ms | errors ${mix.errors} (non-2xx ${mix.non2xx}, timeouts ${mix.timeouts}) | server peak RSS ${peakRss.toFixed(0)} MB`,
+      `${kind} mixed: ${mix.requests.toLocaleString()} requests in ${seconds}s (${mix.rps} req/s) | latency p50 ${mix.p50} ms, p99 ${mix.p99} ms, max ${mix.max} ms | errors ${mix.errors} (non-2xx ${mix.non2xx}, timeouts ${mix.timeouts}) | server peak RSS ${peakRss.toFixed(0)} MB | server CPU ${cpuMs.toFixed(2)} ms per request`,
     );
     console.log(
       `${kind} ratios mixed/health: p50 ${(mix.p50 / Math.max(1, base.p50)).toFixed(1)}×, p99 ${(mix.p99 / Math.max(1, base.p99)).toFixed(1)}×, req/s ${(mix.rps / Math.max(1, base.rps)).toFixed(2)}× | load average after: ${load}`,
     );
-    return { kind, mix, base, peakRss };
+    return { kind, mix, base, peakRss, cpuMs };
   } finally {
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child.once('exit', r));
