@@ -685,6 +685,35 @@ describe(`pay sheets (${testDbKind()})`, () => {
     }
   });
 
+  it('evaluates 长春新区 November 2020 from 2 November: the line says what the pack lacks, not 尚未生效', async () => {
+    // 长春新区 (000) starts on 2 November 2020; its base pay table (附件3) is unpublished, so
+    // the registry cannot pay its workers (basePayFen not recorded): the line stays open with
+    // that reason. Before, every line of the month was refused as 尚未生效.
+    await seedUser(services, { username: 'cc', role: 'civil-affairs-admin', orgCode: '220100' });
+    const cc = createClient(services);
+    await cc.login('cc', TEST_PASSWORD);
+    const w = await cc.post('/api/workers', {
+      name: '测试新区',
+      idNumber: idNumber('22017319900101208'),
+      communityCode: '220173001001',
+      postTitle: '委员',
+      serviceStartedOn: '2018-01-01',
+      hiredOn: '2018-01-01',
+      educationLevel: '本科',
+    });
+    expect(w.status, JSON.stringify(w.body)).toBe(201);
+    const res = await cc.post('/api/pay/runs/compute', { org: '220173001000', month: '2020-11' });
+    await waitForJob(cc, res.body.jobId);
+    const list = await cc.get('/api/pay/runs?org=220173001000&month=2020-11');
+    const run = list.body.streets[0].run;
+    expect(run.packs).toEqual([{ packId: 'changchun-xinqu-2020', from: '2020-11-02' }]);
+    const detail = await cc.get(`/api/pay/runs/${run.id}`);
+    const line = detail.body.lines.find((l: TLine) => l.workerId === w.body.id);
+    expect(line.status).toBe('open');
+    expect(line.reason).toMatch(/basePayFen/);
+    expect(line.reason).not.toMatch(/尚未生效/);
+  });
+
   it('pays a certificate obtained inside the month from the next month, or by days if the pack says so', async () => {
     // 网格员 (其他人员) since March 2020: 6年 → 2级 1.20, 2400元; 社会工作师 obtained on
     // 11 September 2026: +2 → 4级 1.30, 2600元 (004 职业化 (十七)、附件). The documents do not say
