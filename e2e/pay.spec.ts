@@ -147,3 +147,49 @@ test("[PAY] a worker's 薪酬 tab: each figure with its 为什么 and clause", a
   await row('岗位等级').getByRole('button', { name: '岗位等级的计算依据' }).click();
   await expect(drawer).toContainText('004 职业化 (十七)');
 });
+
+test("[PAY] a month split at a new post: the 分段计算 table on the worker's 薪酬 tab", async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(120_000);
+  // 网格员 (其他人员) since 2020: 6年 → 2级 1.20, 2400元; 副主任 (副职) from 16 November 2026:
+  // 4-6年 → 5级 1.35, 2700元 (004 附件 套改表). November: 1200.00 + 1350.00 = 2550.00元.
+  const admin = adminCredentials();
+  const login = await request.post('/api/auth/login', { data: admin });
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const headers = { 'X-CSRF-Token': csrfToken };
+  const created = await request.post('/api/workers', {
+    data: {
+      name: '分段测试',
+      idNumber: idNumber('64010419850615124'),
+      communityCode: '640104001001',
+      postTitle: '网格员',
+      serviceStartedOn: '2020-01-01',
+      hiredOn: '2020-01-01',
+      educationLevel: '大专',
+    },
+    headers,
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  const moved = await request.patch(`/api/workers/${id}`, {
+    data: { version: 1, postTitle: '副主任', effectiveOn: '2026-11-16', reason: '调任副主任' },
+    headers,
+  });
+  expect(moved.status(), await moved.text()).toBe(200);
+
+  await loginAs(page, admin.username, admin.password);
+  await page.goto(`/workers/${id}`);
+  await expect(page.getByTestId('worker-name')).toHaveText('分段测试');
+  await page.getByRole('tab', { name: '薪酬' }).click();
+  await fillDate(page, '月份', '2026-11');
+  const figures = page.getByTestId('worker-pay-figures');
+  await expect(figures.locator('tr', { hasText: '本月应发' })).toContainText('2,550.00元');
+  const parts = page.getByTestId('pay-parts').first();
+  await expect(parts.locator('tbody tr')).toHaveCount(2);
+  await expect(parts).toContainText('2026-11-16 至 2026-11-30');
+  await expect(parts).toContainText('职务：网格员 → 副主任');
+  await expect(parts).toContainText('人事档案');
+  await expect(parts).toContainText('1,350.00元');
+});
