@@ -19,3 +19,21 @@ test('[POLICY] read the Yinchuan pack and try the worked example with its explan
   await expect(value).toContainText('"basePayFen": 260000');
   await expect(page.getByTestId('trace')).toContainText('004 职业化 (十七)');
 });
+
+test('[POLICY] a pack dated by its document says why it starts that day (长春新区)', async ({
+  page,
+}) => {
+  const { username, password } = adminCredentials();
+  await loginAs(page, username, password);
+  await page.getByRole('menuitem', { name: '政策' }).click();
+  await page.getByTestId('pack-select').click();
+  await page
+    .locator('.ant-select-dropdown:visible .ant-select-item-option', {
+      hasText: 'changchun-xinqu-2020',
+    })
+    .click();
+  // 000 names no day of entry into force: it applies from its date (000 三(一)).
+  const basis = page.getByTestId('pack-effective-basis');
+  await expect(basis).toContainText('意见落款2020年11月2日、未另定施行日期');
+  await expect(basis).toContainText('000 三(一)');
+});

@@ -311,6 +311,11 @@ describe('a month in which the pack starts (长春新区, 2 November 2020)', () 
         payableFen: 290000,
       },
     ]);
+    // The 政策 page shows the same basis with the pack's first day.
+    expect(seeds.describe('changchun-xinqu-2020', '2020-11-02')).toMatchObject({
+      effectiveFrom: '2020-11-02',
+      effectiveBasis: { source: '000 三(一)' },
+    });
     const gap = trace.find((s) => s.rule === 'no-policy');
     expect(gap?.source).toBe('000 三(一)');
     expect(gap?.result).toBe(0);

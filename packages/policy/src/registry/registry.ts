@@ -109,6 +109,9 @@ export type TPackDescription = {
   chain: string[];
   date: string;
   segment: { from: string; to: string | null };
+  /** The pack's first day and why (its `effective_basis`: the clause), if it says. */
+  effectiveFrom: string;
+  effectiveBasis: { source: string; description: string } | null;
   sources: {
     key: string;
     file: string;
@@ -475,6 +478,8 @@ const describePack = (pack: TResolvedPack): TPackDescription => {
     chain: pack.chain.map((n) => n.id),
     date: pack.date,
     segment: pack.segment,
+    effectiveFrom: f.effective_from,
+    effectiveBasis: f.effective_basis ?? null,
     sources: [...pack.sources].map(([key, s]) => ({
       key,
       file: s.file,

@@ -63,6 +63,8 @@ type TDescription = {
   jurisdiction: { name: string; level: string };
   chain: string[];
   segment: { from: string; to: string | null };
+  effectiveFrom: string;
+  effectiveBasis: { source: string; description: string } | null;
   sources: Array<{
     key: string;
     file: string;
@@ -189,6 +191,14 @@ const Overview = ({ d }: { d: TDescription }) => (
     <Descriptions size="small" column={2} bordered>
       <Descriptions.Item label="适用地区">{d.jurisdiction.name}</Descriptions.Item>
       <Descriptions.Item label="继承关系">{d.chain.join(' → ')}</Descriptions.Item>
+      <Descriptions.Item label="施行日期">
+        {d.effectiveFrom}
+        {d.effectiveBasis && (
+          <span data-testid="pack-effective-basis">
+            （{d.effectiveBasis.description} <Tag color="blue">{d.effectiveBasis.source}</Tag>）
+          </span>
+        )}
+      </Descriptions.Item>
       <Descriptions.Item label="本版本有效期">
         {d.segment.from} 至 {d.segment.to ?? '今后'}
       </Descriptions.Item>
