@@ -199,11 +199,67 @@ const jsonString = (v: string | null | undefined) => (v == null ? 'null' : JSON.
 /** Rows per COPY of the bulk writer. */
 const BULK_CHUNK = 5000;
 
+/**
+ * Entity of a snapshot document: the records one chunk of an import created, as one row of the
+ * chain (`openAuditBulk().addCreated`). Its `entity_id` is the smallest id among them.
+ */
+export const SNAPSHOT_DOCUMENT = 'import_snapshots';
+
+/**
+ * A snapshot document's `after`: the created records' ids, and their snapshots as rows of
+ * values under `columns` (the file's row number last, as `row`).
+ */
+export type TSnapshotDocument = {
+  batchId: string;
+  columns: string[];
+  entity: string;
+  ids: string[];
+  rows: unknown[][];
+};
+
+/** A record created by an import, for `addCreated`. */
+export type TCreatedRecord = {
+  entityId: string;
+  orgPath: string | null;
+  /** Row of the file. */
+  row: number;
+  /** The snapshot's values in the order of `columns` (primitives; JSON of them is canonical). */
+  values: readonly (string | number | boolean | null)[];
+};
+
+/** The longest common path (whole segments) of org paths: the narrowest org holding them all. */
+const commonPath = (paths: (string | null)[]): string | null => {
+  let common: string | null = null;
+  for (const p of paths) {
+    if (p === null) return null;
+    if (common === null) common = p;
+    else if (!p.startsWith(common)) {
+      let i = 0;
+      while (i < common.length && i < p.length && common[i] === p[i]) i++;
+      common = common.slice(0, common.lastIndexOf('/', i - 1) + 1);
+    }
+  }
+  return common;
+};
+
 export type TAuditBulkWriter = {
   /** Adds an entry (hashed now, written with the next COPY). */
   add: (entry: TAuditEntry) => Promise<void>;
   /** Adds an entry whose before/after are already canonical JSON (`auditJson`). */
   addJson: (entry: TAuditJsonEntry) => Promise<void>;
+  /**
+   * Records created by an import, in the compact form: one row of the chain for all of them
+   * (entity `SNAPSHOT_DOCUMENT`, action `create`, `after` a `TSnapshotDocument`) instead of one
+   * row each. `findImportCreations` finds a record's snapshot in it again (worker history).
+   */
+  addCreated: (
+    entry: Pick<TAuditEntry, 'actorId' | 'actorName' | 'entity' | 'reason'> & {
+      batchId: string;
+      /** Names of the snapshot's values (sorted, without `id` and `row`). */
+      columns: readonly string[];
+      records: readonly TCreatedRecord[];
+    },
+  ) => Promise<void>;
   /** Writes what is pending; returns the number of rows written in all. */
   end: () => Promise<number>;
 };
@@ -265,8 +321,35 @@ export const openAuditBulk = async (
     prevHash = hash;
     if (lines.count >= BULK_CHUNK) await flush();
   };
+  const addCreated: TAuditBulkWriter['addCreated'] = async (e) => {
+    if (e.records.length === 0) return;
+    const ids: string[] = [];
+    const rows: string[] = [];
+    for (const r of e.records) {
+      ids.push(JSON.stringify(r.entityId));
+      // An array of primitives: JSON.stringify is canonicalJson.
+      rows.push(JSON.stringify([...r.values, r.row]));
+    }
+    const columns = JSON.stringify([...e.columns, 'row']);
+    let first = e.records[0]!.entityId;
+    for (const r of e.records) if (r.entityId < first) first = r.entityId;
+    await addJson({
+      actorId: e.actorId,
+      actorName: e.actorName,
+      action: 'create',
+      entity: SNAPSHOT_DOCUMENT,
+      // The smallest id of its records (UUIDv7, made just before): `findImportCreations` looks
+      // for a record's document among those whose id is at most the record's, by this index.
+      entityId: first,
+      orgPath: commonPath(e.records.map((r) => r.orgPath)),
+      // Keys in sorted order: canonical JSON.
+      afterJson: `{"batchId":${JSON.stringify(e.batchId)},"columns":${columns},"entity":${JSON.stringify(e.entity)},"ids":[${ids.join(',')}],"rows":[${rows.join(',')}]}`,
+      reason: e.reason,
+    });
+  };
   return {
     addJson,
+    addCreated,
     add: ({ before, after, ...rest }) =>
       addJson({
         ...rest,
@@ -317,7 +400,8 @@ export const checkpointPayload = (cp: Omit<TCheckpointRow, 'signature'>): string
  * genesis, or — once archived rows have left the database — at a signed archive checkpoint
  * whose hash the first remaining row continues. Every checkpoint must lie on the chain, and
  * with `crypto` its signature must verify, so a chain rewritten and re-hashed by someone
- * without the key is caught at the first checkpoint it crosses.
+ * without the key is caught at the first checkpoint it crosses. An import's snapshot
+ * document is a row like any other: its hash covers every record in it.
  */
 export const verifyAuditChain = async (
   db: TExecutor,

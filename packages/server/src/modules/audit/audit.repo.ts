@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { SNAPSHOT_DOCUMENT } from '../../audit/audit.ts';
 import type { TScope } from '../../context.ts';
-import type { TExecutor } from '../../db/client.ts';
+import { queryRows, type TExecutor } from '../../db/client.ts';
 import { auditLog } from '../../db/schema/index.ts';
 import { pathInScope } from '../org/org-scope.ts';
 
@@ -46,3 +47,97 @@ export const listAuditRows = (db: TExecutor, scope: TScope, f: TAuditFilters) =>
     )
     .orderBy(desc(auditLog.seq))
     .limit(f.limit);
+
+/** The first id (UUIDv7) of the minute before the one given: a bound for `findImportCreations`. */
+const minuteBefore = (id: string): string => {
+  const ms = Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+  const hex = Math.max(0, (Number.isFinite(ms) ? ms : 0) - 60_000)
+    .toString(16)
+    .padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8)}-0000-0000-000000000000`;
+};
+
+/** A record's creation by an import, as an audit row would show it. */
+export type TImportCreation = {
+  seq: number;
+  /** The snapshot document's row. */
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorName: string;
+  action: 'create';
+  entity: string;
+  entityId: string;
+  orgPath: string | null;
+  before: null;
+  after: Record<string, unknown>;
+  reason: string | null;
+  /** Where it is recorded: the batch, the file's row and the snapshot document's row. */
+  importRef: { batchId: string; row: number; documentSeq: number };
+};
+
+/**
+ * The creation of a record by an import, from the snapshot document of its chunk
+ * (`openAuditBulk().addCreated`): its snapshot as an object, with the document's time, actor
+ * and reason. The document's `entity_id` is the smallest id of its records, made a moment
+ * before it, so only documents between a minute before the record's id and the id itself are
+ * read (by `audit_entity_idx`), and only the one that lists the id answers.
+ */
+export const findImportCreations = async (
+  db: TExecutor,
+  entity: string,
+  entityId: string,
+): Promise<TImportCreation[]> => {
+  const found = await queryRows<{
+    seq: number | string;
+    id: string;
+    at: string | Date;
+    actor_id: string | null;
+    actor_name: string;
+    reason: string | null;
+    doc_path: string | null;
+    batch_id: string;
+    columns: string[];
+    values: unknown[];
+  }>(
+    db,
+    sql`select d.seq, d.id, d.at, d.actor_id, d.actor_name, d.reason, d.org_path as doc_path,
+               d.after->>'batchId' as batch_id, d.after->'columns' as columns,
+               d.after->'rows'->(i.n::int - 1) as values
+          from audit_log d
+          cross join lateral (
+            select n from jsonb_array_elements_text(d.after->'ids') with ordinality as e(id, n)
+             where e.id = ${entityId}) i
+         where d.entity = ${SNAPSHOT_DOCUMENT}
+           and d.entity_id between ${minuteBefore(entityId)} and ${entityId}
+           and d.after->>'entity' = ${entity}
+         order by d.seq`,
+  );
+  return found.map((f) => {
+    const after: Record<string, unknown> = { id: entityId };
+    f.columns.forEach((c, i) => {
+      if (c !== 'row') after[c] = f.values[i];
+    });
+    const keys = Object.keys(after).sort();
+    const sorted = Object.fromEntries(keys.map((k) => [k, after[k]]));
+    return {
+      seq: Number(f.seq),
+      id: f.id,
+      at: new Date(f.at).toISOString(),
+      actorId: f.actor_id,
+      actorName: f.actor_name,
+      action: 'create' as const,
+      entity,
+      entityId,
+      orgPath: typeof after.orgPath === 'string' ? after.orgPath : f.doc_path,
+      before: null,
+      after: sorted,
+      reason: f.reason,
+      importRef: {
+        batchId: f.batch_id,
+        row: Number(f.values[f.columns.indexOf('row')]),
+        documentSeq: Number(f.seq),
+      },
+    };
+  });
+};

@@ -1,11 +1,11 @@
 import { AppError } from '@shegong/shared';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { verifyAuditChain } from '../../audit/audit.ts';
+import { SNAPSHOT_DOCUMENT, type TSnapshotDocument, verifyAuditChain } from '../../audit/audit.ts';
 import { org } from '../../db/schema/index.ts';
 import { defineRoute } from '../../http/route.ts';
 import { isWithinScope } from '../org/org-scope.ts';
-import { listAuditRows } from './audit.repo.ts';
+import { findImportCreations, listAuditRows } from './audit.repo.ts';
 import { listCheckpoints } from './checkpoint.ts';
 
 // Strict enough that PostgreSQL accepts every value that passes (2024-02-30 does not).
@@ -73,7 +73,25 @@ export const auditRoutes = [
         beforeSeq: query.before,
         limit: query.limit,
       });
-      const items = rows.map((r) => ({
+      // Records an import created are kept in its snapshot documents, not as rows of their own:
+      // asked for by id, their creation is shown as a row would show it.
+      const created = query.entityId
+        ? (await findImportCreations(db, query.entity ?? 'worker', query.entityId)).filter(
+            (r) =>
+              r.orgPath !== null &&
+              isWithinScope(scope, r.orgPath) &&
+              (!underPath || r.orgPath.startsWith(underPath)) &&
+              (!query.actorId || r.actorId === query.actorId) &&
+              (!query.action || query.action === 'create') &&
+              (!query.from || r.at >= new Date(query.from).toISOString()) &&
+              (!query.to || r.at <= new Date(query.to).toISOString()) &&
+              (!query.before || r.seq < query.before),
+          )
+        : [];
+      const merged = [...rows.map((r) => ({ ...r, importRef: undefined })), ...created]
+        .sort((a, b) => b.seq - a.seq)
+        .slice(0, query.limit);
+      const items = merged.map((r) => ({
         seq: r.seq,
         id: r.id,
         at: new Date(r.at).toISOString(),
@@ -84,7 +102,17 @@ export const auditRoutes = [
         entityId: r.entityId,
         orgPath: r.orgPath,
         before: r.before,
-        after: r.after,
+        // A snapshot document is listed by its batch and records; each record's snapshot is
+        // shown when that record is asked for.
+        after:
+          r.entity === SNAPSHOT_DOCUMENT
+            ? ((d: TSnapshotDocument) => ({
+                batchId: d.batchId,
+                entity: d.entity,
+                records: d.ids.length,
+              }))(r.after as TSnapshotDocument)
+            : r.after,
+        importRef: r.importRef,
         reason: r.reason,
       }));
       return { items, nextBefore: items.length === query.limit ? items.at(-1)!.seq : null };

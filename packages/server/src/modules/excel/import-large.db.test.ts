@@ -3,12 +3,13 @@ import { idNumberCheckChar, ROLE_PERMISSIONS } from '@shegong/shared';
 import { and, eq, like, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../audit/audit.ts';
+import { SNAPSHOT_DOCUMENT, verifyAuditChain } from '../../audit/audit.ts';
 import { systemActor, type TCtx, type TServices } from '../../context.ts';
 import { queryRows } from '../../db/client.ts';
 import { archiveItem, auditLog, org, worker } from '../../db/schema/index.ts';
 import { seedDemo } from '../../testing/test-app.ts';
 import { createTestServices, ctxFor, testDbKind } from '../../testing/test-db.ts';
+import { findImportCreations } from '../audit/audit.repo.ts';
 import { rebuildStatRollup } from '../stats/stat-maintenance.ts';
 import { createImportBatch, runImport } from './run-import.ts';
 
@@ -121,9 +122,16 @@ describe(`a ${ROWS.toLocaleString('en')}-row roster import (${testDbKind()})`, (
           .where(where)
       )[0]!.n;
     expect(await count(sql`true`, worker)).toBe(workersBefore[0]!.n + ROWS);
-    expect(await count(sql`reason like ${`%${batch.id}%`} and action = 'create'`, auditLog)).toBe(
-      ROWS,
+    // Every new worker in the snapshot document of its chunk (5,000 a document), each once.
+    const documented = await queryRows<{ docs: number; ids: number; distinct: number }>(
+      db,
+      sql`select count(distinct d.seq)::int as docs, count(*)::int as ids,
+                 count(distinct i.id)::int as distinct
+            from audit_log d, jsonb_array_elements_text(d.after->'ids') as i(id)
+           where d.entity = ${SNAPSHOT_DOCUMENT} and d.after->>'batchId' = ${batch.id}`,
     );
+    expect(documented[0]).toEqual({ docs: Math.ceil(ROWS / 5000), ids: ROWS, distinct: ROWS });
+    expect(await count(sql`entity = 'worker' and action = 'create'`, auditLog)).toBe(0);
     const posts = await queryRows<{ n: number }>(
       db,
       sql`select count(*)::int as n from archive_item a join worker w on w.id = a.worker_id
@@ -162,6 +170,17 @@ describe(`a ${ROWS.toLocaleString('en')}-row roster import (${testDbKind()})`, (
           data: { title: '网格员', communityCode: r.community, oneShoulder: false },
         },
       ]);
+      // Its history: what the import set, from the snapshot document.
+      const created = await findImportCreations(db, 'worker', w.id);
+      expect(created, `row ${i}`).toHaveLength(1);
+      expect(created[0]!.after).toMatchObject({
+        id: w.id,
+        name: r.name,
+        communityCode: r.community,
+        serviceStartedOn: r.start,
+        idNumberMasked: w.idNumberMasked,
+      });
+      expect(created[0]!.importRef).toMatchObject({ batchId: batch.id });
     }
     const headcount = await queryRows<{ n: number }>(
       db,

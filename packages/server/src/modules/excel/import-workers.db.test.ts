@@ -216,6 +216,23 @@ describe(`worker roster import (${testDbKind()})`, () => {
     const history = (await street.get(`/api/workers/${w.id}/history`)).body.items;
     expect(history.map((h: { action: string }) => h.action)).toEqual(['create']);
     expect(JSON.stringify(history)).not.toContain(idA);
+    // Audited in the compact form (a line of the batch's snapshot document), shown as the
+    // worker was created.
+    expect(history[0].after).toMatchObject({
+      id: w.id,
+      name: '张三',
+      educationLevel: '本科',
+      postTitle: '网格员',
+      serviceStartedOn: '2019-03-01',
+      phoneMasked: '139****5678',
+      communityCode: COMMUNITY,
+    });
+    expect(history[0].importRef).toMatchObject({ batchId: batch.id });
+    // The audit log asked for this worker shows the same creation.
+    const audit = (await street.get(`/api/audit?entity=worker&entityId=${w.id}`)).body.items;
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ action: 'create', entityId: w.id, after: history[0].after });
+    expect(await verifyAuditChain(services.database.db)).toMatchObject({ ok: true });
   });
 
   it('re-importing the same file changes nothing and adds no audit rows', async () => {

@@ -2,7 +2,7 @@ import { ZCreateWorker } from '@shegong/shared';
 import { describe, expect, it } from 'vitest';
 import { auditJson } from '../../audit/audit.ts';
 import { fixtureId } from './excel-fixtures.ts';
-import { newWorkerSnapshot } from './import-workers.ts';
+import { newWorkerSnapshot, SNAPSHOT_COLUMNS } from './import-workers.ts';
 
 describe('a new worker’s audit snapshot', () => {
   it('is written in canonical form, so the bulk audit hashes what verification reads back', () => {
@@ -39,5 +39,7 @@ describe('a new worker’s audit snapshot', () => {
     });
     expect(JSON.stringify(snapshot)).not.toContain('13912345678');
     expect(JSON.stringify(snapshot)).not.toContain(idNumber);
+    // A snapshot document's columns are every key but the id, in the same (sorted) order.
+    expect([...SNAPSHOT_COLUMNS]).toEqual(Object.keys(snapshot).filter((k) => k !== 'id'));
   });
 });

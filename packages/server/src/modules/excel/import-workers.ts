@@ -8,7 +8,7 @@ import {
   ZCreateWorker,
 } from '@shegong/shared';
 import { sql } from 'drizzle-orm';
-import { openAuditBulk, type TAuditBulkWriter } from '../../audit/audit.ts';
+import { openAuditBulk, type TAuditBulkWriter, type TCreatedRecord } from '../../audit/audit.ts';
 import { queryRows } from '../../db/client.ts';
 import { newId } from '../../security/ids.ts';
 import { type TStatKey, type TWorkerStatFields, workerStatKeys } from '../stats/stat-keys.ts';
@@ -242,6 +242,34 @@ export const newWorkerSnapshot = (
   };
 };
 
+/** The snapshot's keys but `id` (sorted): the columns of a snapshot document's rows. */
+export const SNAPSHOT_COLUMNS = [
+  'birthDate',
+  'certificateDate',
+  'certificateLevel',
+  'communityCode',
+  'countyCode',
+  'educationLevel',
+  'educationMajor',
+  'educationRecognised',
+  'ethnicity',
+  'exitedOn',
+  'gridCode',
+  'hiredOn',
+  'idNumberMasked',
+  'livesInCommunity',
+  'name',
+  'orgPath',
+  'phoneMasked',
+  'politicalStatus',
+  'postTitle',
+  'probationUntil',
+  'serviceStartedOn',
+  'sex',
+  'status',
+  'veteran',
+] as const satisfies readonly Exclude<keyof ReturnType<typeof newWorkerSnapshot>, 'id'>[];
+
 /** Rows compared with the registry at once (one lookup, one COPY of each kind). */
 const CHUNK = 5000;
 
@@ -341,6 +369,12 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     const workers = new CopyLines();
     const items = new CopyLines();
     audit ??= await openAuditBulk(database, db);
+    // In a worker thread: reading goes on meanwhile.
+    const ciphers = await crypto.encryptMany(
+      rows.flatMap((r) => [r.w.idNumber, r.w.phone || null]),
+    );
+    const created: TCreatedRecord[] = [];
+    let c = 0;
     for (const r of rows) {
       const { w, community } = r;
       const id = newId();
@@ -349,12 +383,12 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
         textLine([
           id,
           w.name,
-          crypto.encrypt(w.idNumber),
+          ciphers[c++],
           r.hash,
           snapshot.idNumberMasked,
           r.birthDate,
           r.sex,
-          w.phone ? crypto.encrypt(w.phone) : null,
+          ciphers[c++],
           r.phoneHash,
           snapshot.phoneMasked,
           w.ethnicity,
@@ -394,14 +428,11 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
           ctx.actor.id,
         ]),
       );
-      await audit.addJson({
-        ...actor,
-        action: 'create',
-        entity: 'worker',
+      created.push({
         entityId: id,
         orgPath: community.path,
-        afterJson: JSON.stringify(snapshot),
-        reason,
+        row: r.row,
+        values: SNAPSHOT_COLUMNS.map((c) => snapshot[c]),
       });
       let group = createdStats.get(community.path);
       if (!group) {
@@ -429,6 +460,15 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
         }),
       );
     }
+    // One row of the chain for the chunk's new workers (their snapshots as rows of values).
+    await audit.addCreated({
+      ...actor,
+      entity: 'worker',
+      reason,
+      batchId,
+      columns: SNAPSHOT_COLUMNS,
+      records: created,
+    });
     await copyText(database, db, 'worker', WORKER_COLUMNS, workers.take());
     await copyText(database, db, 'archive_item', ARCHIVE_COLUMNS, items.take());
   };

@@ -13,6 +13,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditLog } from '../../db/schema/index.ts';
 import { defineRoute } from '../../http/route.ts';
+import { findImportCreations } from '../audit/audit.repo.ts';
 import { findOrgInScope, findPathNodes, governingPack } from '../org/org.repo.ts';
 import { postCategoryOf } from '../policy/pack-of.ts';
 import { addArchiveItem } from './add-archive-item.ts';
@@ -190,7 +191,17 @@ export const workerRoutes = [
         .from(auditLog)
         .where(and(eq(auditLog.entity, 'worker'), eq(auditLog.entityId, params.id)))
         .orderBy(asc(auditLog.seq));
-      return { items: entries };
+      // A worker an import created has its creation in the import's snapshot document.
+      if (entries.some((e) => e.action === 'create')) return { items: entries };
+      const created = await findImportCreations(db, 'worker', params.id);
+      return {
+        items: [
+          ...created.map(({ seq, at, actorName, action, before, after, reason, importRef }) => ({
+            ...{ seq, at, actorName, action, before, after, reason, importRef },
+          })),
+          ...entries,
+        ].sort((a, b) => a.seq - b.seq),
+      };
     },
   }),
 ];
