@@ -283,16 +283,27 @@ const run = async (kind: 'pglite' | 'pg') => {
     const totalWeight = ops.reduce((s, [w]) => s + w, 0);
     // Baseline in the same run, first: the same connections on /api/health (session middleware
     // and one `select 1`), so the figures can be read against what this machine gives now.
-    const baseline = await autocannon({
-      url: `${server.url}/api/health`,
-      connections,
-      duration: baselineSeconds,
+    // The kinds of the baseline's errors (timeouts, resets, statuses) by count.
+    const baselineErrors = new Map<string, number>();
+    const countError = (kind: string) =>
+      baselineErrors.set(kind, (baselineErrors.get(kind) ?? 0) + 1);
+    const baseline = await new Promise<TRun>((resolve, reject) => {
+      const instance = autocannon(
+        { url: `${server.url}/api/health`, connections, duration: baselineSeconds },
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
+      instance.on('reqError', (error: NodeJS.ErrnoException) =>
+        countError(error.code ?? error.message),
+      );
+      instance.on('response', (_client, status) => {
+        if (status >= 300) countError(`HTTP ${status}`);
+      });
     });
     const base = summary(baseline, baselineSeconds);
     const loadAverage = () =>
       fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.log(
-      `${kind} baseline /api/health (${baselineSeconds}s, closed loop): ${base.rps} req/s, p50 ${base.p50} ms, p99 ${base.p99} ms, errors ${base.errors} (non-2xx ${base.non2xx}, timeouts ${base.timeouts})`,
+      `${kind} baseline /api/health (${baselineSeconds}s, closed loop): ${base.rps} req/s, p50 ${base.p50} ms, p99 ${base.p99} ms, errors ${base.errors} (non-2xx ${base.non2xx}, timeouts ${base.timeouts}${[...baselineErrors].map(([k, n]) => `; ${k} ${n}`).join('')})`,
     );
     const nextRequest = (): TOpenRequest => {
       let r = Math.random() * totalWeight;
