@@ -12,6 +12,8 @@ export type TOpenRequest = {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /** The kind of request, for the breakdown of the slowest ones. */
+  kind?: string;
 };
 
 export type TOpenLoopResult = {
@@ -39,6 +41,8 @@ export type TOpenLoopResult = {
   sendLagP99: number;
   /** Most connections busy at once. */
   peakBusy: number;
+  /** The kinds of the slowest 1% of requests (unanswered included), by count. */
+  slowest: Record<string, number>;
 };
 
 const percentile = (sorted: number[], q: number) =>
@@ -89,6 +93,8 @@ export const openLoop = async (options: {
   );
 
   const latencies: number[] = [];
+  /** Every request's latency (Infinity when unanswered) with its kind. */
+  const byKind: Array<[number, string]> = [];
   const lags: number[] = [];
   let ok = 0;
   let non2xx = 0;
@@ -110,7 +116,9 @@ export const openLoop = async (options: {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      if (status === 'ok' || status === 'non2xx') latencies.push(performance.now() - due);
+      const ms = status === 'ok' || status === 'non2xx' ? performance.now() - due : Infinity;
+      if (ms !== Infinity) latencies.push(ms);
+      byKind.push([ms, request.kind ?? '?']);
       if (status === 'ok') ok++;
       else if (status === 'non2xx') non2xx++;
       else if (status === 'timeout') timeouts++;
@@ -195,5 +203,12 @@ export const openLoop = async (options: {
     max: Math.round(all.at(-1) ?? 0),
     sendLagP99: Math.round(percentile(lags, 0.99)),
     peakBusy,
+    slowest: byKind
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, Math.ceil(byKind.length / 100))
+      .reduce<Record<string, number>>((counts, [, kind]) => {
+        counts[kind] = (counts[kind] ?? 0) + 1;
+        return counts;
+      }, {}),
   };
 };

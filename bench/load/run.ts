@@ -307,11 +307,11 @@ const run = async (kind: 'pglite' | 'pg') => {
     );
     const nextRequest = (): TOpenRequest => {
       let r = Math.random() * totalWeight;
-      for (const [w, , op] of ops) {
+      for (const [w, kind, op] of ops) {
         r -= w;
-        if (r < 0) return op({ headers: { ...headers } });
+        if (r < 0) return { ...op({ headers: { ...headers } }), kind };
       }
-      return ops[0]![2]({ headers: { ...headers } });
+      return { ...ops[0]![2]({ headers: { ...headers } }), kind: ops[0]![1] };
     };
     if (rate !== undefined || sweep) {
       const step = async (stepRate: number, secs: number) => {
@@ -331,7 +331,13 @@ const run = async (kind: 'pglite' | 'pg') => {
         const errors = r.non2xx + r.timeouts + r.socketErrors;
         const pass = errors === 0 && r.p99 <= goalP99;
         console.log(
-          `${kind} open loop ${stepRate} req/s × ${secs}s: answered ${r.answeredPerSecond} req/s | p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms (${(r.p50 / Math.max(1, base.p50)).toFixed(1)}× / ${(r.p99 / Math.max(1, base.p99)).toFixed(1)}× health) | errors ${errors} (non-2xx ${r.non2xx}, timeouts ${r.timeouts}, socket ${r.socketErrors}; resent on a closed idle connection ${r.retries}) | peak busy connections ${r.peakBusy} | client send lag p99 ${r.sendLagP99} ms | server peak RSS ${peakRss.toFixed(0)} MB, CPU ${cpuMs.toFixed(1)} ms per request | load ${loadBefore} → ${loadAverage()}${sweep ? (pass ? ' | pass' : ' | FAIL') : ''}`,
+          `${kind} open loop ${stepRate} req/s × ${secs}s: answered ${r.answeredPerSecond} req/s | p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms (${(r.p50 / Math.max(1, base.p50)).toFixed(1)}× / ${(r.p99 / Math.max(1, base.p99)).toFixed(1)}× health) | errors ${errors} (non-2xx ${r.non2xx}, timeouts ${r.timeouts}, socket ${r.socketErrors}; resent on a closed idle connection ${r.retries}) | slowest 1%: ${Object.entries(
+            r.slowest,
+          )
+            .map(([k, n]) => `${k} ${n}`)
+            .join(
+              ', ',
+            )} | peak busy connections ${r.peakBusy} | client send lag p99 ${r.sendLagP99} ms | server peak RSS ${peakRss.toFixed(0)} MB, CPU ${cpuMs.toFixed(1)} ms per request | load ${loadBefore} → ${loadAverage()}${sweep ? (pass ? ' | pass' : ' | FAIL') : ''}`,
         );
         return { ...r, pass, peakRss };
       };
