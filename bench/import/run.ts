@@ -103,6 +103,38 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
   return (u.user + u.system) / 1000;
 };
 
+/**
+ * CPU seconds used so far by the PostgreSQL backends of this database (on this host, from
+ * /proc; undefined where that cannot be read): the server's share of a load, which the wall
+ * time of a busy machine hides.
+ */
+const pgCpu = async (database: TDatabase): Promise<Map<number, number> | undefined> => {
+  if (database.kind !== 'postgres') return undefined;
+  const pids = (
+    (await database.db.execute(
+      sql`select pid from pg_stat_activity where datname = current_database()`,
+    )) as unknown as { rows: { pid: number }[] }
+  ).rows;
+  try {
+    return new Map(
+      pids.map(({ pid }) => {
+        const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        // utime and stime (fields 14 and 15 of stat), in clock ticks of 10 ms.
+        return [pid, (Number(fields[11]) + Number(fields[12])) / 100];
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+};
+const pgCpuSince = async (database: TDatabase, before: Map<number, number> | undefined) => {
+  const now = await pgCpu(database);
+  if (!before || !now) return undefined;
+  let s = 0;
+  for (const [pid, t] of now) s += t - (before.get(pid) ?? 0);
+  return s;
+};
+
 const measure = async (label: string, database: TDatabase) => {
   await runMigrations(database);
   const s = await services(database);
@@ -170,11 +202,15 @@ const measure = async (label: string, database: TDatabase) => {
   ];
   const cryptoMs = performance.now() - t;
   const cryptoCpu = cpuMs(cpu0);
+  let pg0 = await pgCpu(database);
+  const copyCpu0 = process.cpuUsage();
   t = performance.now();
   await db.transaction(async (tx) =>
     copyInto(database, tx as never, 'worker', cols, copyRows as never),
   );
   const copyMs = performance.now() - t;
+  const copyNodeCpu = cpuMs(copyCpu0) / 1000;
+  const copyPgCpu = await pgCpuSince(database, pg0);
   // The import starts from the same table, without the baseline's dead rows, and without the
   // bench's own arrays on the heap.
   await db.execute(sql`delete from worker where name like '测试%'`);
@@ -194,6 +230,7 @@ const measure = async (label: string, database: TDatabase) => {
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   }
+  pg0 = await pgCpu(database);
   t = performance.now();
   const cpu = process.cpuUsage();
   const batch = await createImportBatch(ctx, {
@@ -204,18 +241,24 @@ const measure = async (label: string, database: TDatabase) => {
   });
   const outcome = await runImport(ctx, batch.id, { onError: 'stop' }, phases());
   const importMs = performance.now() - t;
-  console.log('  COPY ms', JSON.stringify((globalThis as any).copyMs));
-  (globalThis as any).copyMs = {};
   const used = process.cpuUsage(cpu);
+  const importPgCpu = await pgCpuSince(database, pg0);
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     fs.writeFileSync(`${process.env.BENCH_PROFILE}.${label}.cpuprofile`, JSON.stringify(profile));
     profiler.disconnect();
   }
-  // CPU of this process (parsing, checks, encryption, hashing): the part contention cannot hide.
-  console.log(
-    `  phases: ${phaseLog()}; Node CPU ${((used.user + used.system) / 1e6).toFixed(1)} s`,
-  );
+  // CPU of this process (parsing, checks, encryption, hashing; its threads too), and of the
+  // database's backends: what contention cannot hide. On a machine busy with other work the
+  // wall time follows the CPU used more than the overlap of the two.
+  const importNodeCpu = (used.user + used.system) / 1e6;
+  console.log(`  phases: ${phaseLog()}; Node CPU ${importNodeCpu.toFixed(1)} s`);
+  if (importPgCpu !== undefined && copyPgCpu !== undefined) {
+    const cpuRatio = (importNodeCpu + importPgCpu) / (copyNodeCpu + copyPgCpu);
+    console.log(
+      `  CPU: import ${importNodeCpu.toFixed(1)} s Node + ${importPgCpu.toFixed(1)} s PostgreSQL, COPY ${copyNodeCpu.toFixed(1)} s Node + ${copyPgCpu.toFixed(1)} s PostgreSQL, ratio ${cpuRatio.toFixed(1)}×`,
+    );
+  }
   if (outcome.counts.created !== ROWS) {
     const { allIssues } = await import('@shegong/server/modules/excel/import.repo.ts');
     console.log((await allIssues(db, batch.id)).slice(0, 3));

@@ -346,6 +346,8 @@ export const openAuditBulk = async (
       afterJson: `{"batchId":${JSON.stringify(e.batchId)},"columns":${columns},"entity":${JSON.stringify(e.entity)},"ids":[${ids.join(',')}],"rows":[${rows.join(',')}]}`,
       reason: e.reason,
     });
+    // Written now, while the import reads on (not all at `end`).
+    await flush();
   };
   return {
     addJson,

@@ -27,6 +27,17 @@ describe('field crypto (intl: AES-256-GCM, HMAC-SHA-256)', () => {
     expect(createFieldCrypto(crypto.randomBytes(32)).blindIndex('x')).not.toBe(fc.blindIndex('x'));
   });
 
+  it('computes the blind index as HMAC-SHA-256 does, for short, long and non-ASCII values', () => {
+    const master = Buffer.alloc(32, 9);
+    const macKey = Buffer.from(
+      crypto.hkdfSync('sha256', master, Buffer.alloc(0), 'shegong blind index v1', 32),
+    );
+    const fc9 = createFieldCrypto(master);
+    for (const v of ['', 'x', '64010419850612001X', '测试'.repeat(200), 'a'.repeat(1000), 'é']) {
+      expect(fc9.blindIndex(v)).toBe(crypto.createHmac('sha256', macKey).update(v).digest('hex'));
+    }
+  });
+
   it('keeps the derivation of the first release, so existing data stays readable', () => {
     // A value encrypted by the first release's code: AES-256-GCM under HKDF-SHA-256(master,
     // info 'shegong field encryption v1'), and its HMAC-SHA-256 blind index.
