@@ -69,4 +69,10 @@ test('[IMPORT] upload a roster, read the dry-run report, commit the valid rows, 
   await expect(page.getByRole('link', { name: '导入甲' })).toBeVisible();
   await expect(page.getByRole('link', { name: '导入乙' })).toBeVisible();
   await expect(page.getByRole('link', { name: '导入丙' })).toHaveCount(0);
+
+  // Its history shows the import's 登记, kept in the batch's snapshot document.
+  await page.getByRole('link', { name: '导入甲' }).click();
+  const history = page.getByTestId('history-table');
+  await expect(history).toContainText('登记');
+  await expect(history).toContainText(username);
 });
