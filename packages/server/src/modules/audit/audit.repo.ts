@@ -81,7 +81,9 @@ export type TImportCreation = {
  * (`openAuditBulk().addCreated`): its snapshot as an object, with the document's time, actor
  * and reason. The document's `entity_id` is the smallest id of its records, made a moment
  * before it, so only documents between a minute before the record's id and the id itself are
- * read (by `audit_entity_idx`), and only the one that lists the id answers.
+ * candidates (by `audit_entity_idx`), read from the nearest down until one lists the id —
+ * usually the first, unless another import made ids at the same time. A record is created
+ * once, so there is at most one.
  */
 export const findImportCreations = async (
   db: TExecutor,
@@ -111,7 +113,8 @@ export const findImportCreations = async (
          where d.entity = ${SNAPSHOT_DOCUMENT}
            and d.entity_id between ${minuteBefore(entityId)} and ${entityId}
            and d.after->>'entity' = ${entity}
-         order by d.seq`,
+         order by d.entity_id desc
+         limit 1`,
   );
   return found.map((f) => {
     const after: Record<string, unknown> = { id: entityId };
