@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { adminCredentials } from './helpers.ts';
+import { adminCredentials, logout } from './helpers.ts';
 
 const NEW_PASSWORD = 'Brand-New-Pass9';
 
@@ -47,9 +47,7 @@ test('[ACCOUNT] a new account must replace its temporary password before anythin
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByTestId('user-menu')).toBeVisible();
 
-  await page.getByTestId('user-menu').hover();
-  await page.getByText('退出登录').click();
-  await expect(page).toHaveURL(/\/login$/);
+  await logout(page);
   await page.getByLabel('用户名').fill(name);
   await page.getByLabel('密码').fill(NEW_PASSWORD);
   await page.getByRole('button', { name: /登\s*录/ }).click();

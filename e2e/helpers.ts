@@ -19,6 +19,21 @@ export const loginAs = async (page: Page, username: string, password: string) =>
   await expect(page.getByTestId('user-menu')).toBeVisible();
 };
 
+/**
+ * Logs out through the user menu, as a user would. The menu opens on hover; a hover can be lost
+ * (CI: the mouse left a tooltip's trigger for the menu and no dropdown opened, so the click on
+ * 退出登录 waited out the test), so hover again until the item shows.
+ */
+export const logout = async (page: Page) => {
+  const item = page.getByRole('menuitem', { name: '退出登录' });
+  await expect(async () => {
+    await page.getByTestId('user-menu').hover();
+    await expect(item).toBeVisible({ timeout: 2_000 });
+  }).toPass();
+  await item.click();
+  await expect(page).toHaveURL(/\/login$/);
+};
+
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 /** A valid 18-digit ID number (GB 11643 check character) from its first 17 digits. */
 export const idNumber = (first17: string): string =>

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { adminCredentials, loginAs } from './helpers.ts';
+import { adminCredentials, loginAs, logout } from './helpers.ts';
 
 test('[AUTH] a wrong password is refused with a Chinese message', async ({ page }) => {
   await page.goto('/');
@@ -30,7 +30,5 @@ test('[AUTH][HOME] the administrator logs in and sees the demo org tree with cou
   // Expanding the tree lazily loads children from the API.
   await tree.locator('.ant-tree-switcher').first().click();
   await expect(tree.getByText('宁夏回族自治区（省级）')).toBeVisible();
-  await page.getByTestId('user-menu').hover();
-  await page.getByText('退出登录').click();
-  await expect(page).toHaveURL(/\/login$/);
+  await logout(page);
 });

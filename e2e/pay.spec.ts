@@ -1,5 +1,5 @@
-import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
-import { adminCredentials, fillDate, idNumber, loginAs } from './helpers.ts';
+import { type APIRequestContext, expect, test } from '@playwright/test';
+import { adminCredentials, fillDate, idNumber, loginAs, logout } from './helpers.ts';
 
 const NEW_PASSWORD = 'Pay-Locker-Pass9';
 
@@ -28,12 +28,6 @@ const newAccount = async (
   });
   expect(changed.status()).toBe(200);
   return { username, password: NEW_PASSWORD };
-};
-
-const logout = async (page: Page) => {
-  await page.getByTestId('user-menu').hover();
-  await page.getByText('退出登录').click();
-  await expect(page).toHaveURL(/\/login$/);
 };
 
 test('[PAY] compute a street month, open a 为什么, review, and lock by another person', async ({
