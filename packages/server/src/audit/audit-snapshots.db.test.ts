@@ -20,6 +20,9 @@ import {
 // show its snapshot, and verification must catch a document changed.
 
 const BATCH = '0193a000-0000-7000-8000-000000000001';
+const ROOT = { kind: 'org', path: '/000000/', orgCode: '000000' } as const;
+const scopeOf = (path: string) =>
+  ({ kind: 'org', path, orgCode: path.split('/').at(-2) as string }) as const;
 const COLUMNS = ['name', 'orgPath', 'postTitle'];
 
 const records = (n: number): TCreatedRecord[] =>
@@ -79,7 +82,12 @@ describe(`import snapshot documents in the audit chain (${testDbKind()})`, () =>
       entity: 'worker',
       ids: list.map((r) => r.entityId),
     });
-    const third = await findImportCreations(services.database.db, 'worker', list[2]!.entityId);
+    const third = await findImportCreations(
+      services.database.db,
+      ROOT,
+      'worker',
+      list[2]!.entityId,
+    );
     expect(third).toEqual([
       {
         seq: doc.seq,
@@ -102,8 +110,22 @@ describe(`import snapshot documents in the audit chain (${testDbKind()})`, () =>
         importRef: { batchId: BATCH, row: 4, documentSeq: doc.seq },
       },
     ]);
-    expect(await findImportCreations(services.database.db, 'worker', newId())).toEqual([]);
+    expect(await findImportCreations(services.database.db, ROOT, 'worker', newId())).toEqual([]);
     expect(await verifyAuditChain(services.database.db)).toMatchObject({ ok: true, count: 2 });
+  });
+
+  it('shows a record’s creation only to a scope holding the record, not the document', async () => {
+    const list = records(4);
+    await writeCreated(list);
+    const { db } = services.database;
+    // The document's org_path is /000000/640000/; record 2 is under 640100, record 3 under 640101.
+    const street = scopeOf('/000000/640000/640100/');
+    const found = await findImportCreations(db, street, 'worker', list[2]!.entityId);
+    expect(found.map((f) => f.orgPath)).toEqual(['/000000/640000/640100/']);
+    expect(await findImportCreations(db, street, 'worker', list[3]!.entityId)).toEqual([]);
+    expect(
+      await findImportCreations(db, scopeOf('/000000/650000/'), 'worker', list[2]!.entityId),
+    ).toEqual([]);
   });
 
   it('detects a changed snapshot in a document', async () => {

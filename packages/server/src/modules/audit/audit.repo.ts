@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import { SNAPSHOT_DOCUMENT } from '../../audit/audit.ts';
 import type { TScope } from '../../context.ts';
 import { queryRows, type TExecutor } from '../../db/client.ts';
@@ -38,6 +38,9 @@ export const listAuditRows = (db: TExecutor, scope: TScope, f: TAuditFilters) =>
         f.underPath ? sql`${auditLog.orgPath} like ${`${f.underPath}%`}` : undefined,
         f.entity ? eq(auditLog.entity, f.entity) : undefined,
         f.entityId ? eq(auditLog.entityId, f.entityId) : undefined,
+        // A snapshot document's entity_id is its first record's id: asked for that record (no
+        // entity named), the document is not its row (findImportCreations shows its creation).
+        f.entityId && !f.entity ? ne(auditLog.entity, SNAPSHOT_DOCUMENT) : undefined,
         f.actorId ? eq(auditLog.actorId, f.actorId) : undefined,
         f.action ? eq(auditLog.action, f.action) : undefined,
         f.from ? gte(auditLog.at, f.from) : undefined,
@@ -83,10 +86,12 @@ export type TImportCreation = {
  * before it, so only documents between a minute before the record's id and the id itself are
  * candidates (by `audit_entity_idx`), read from the nearest down until one lists the id —
  * usually the first, unless another import made ids at the same time. A record is created
- * once, so there is at most one.
+ * once, so there is at most one. The caller's scope applies to the record's own `orgPath` (the
+ * document's is the narrowest org holding all of its records), in SQL as for every audit read.
  */
 export const findImportCreations = async (
   db: TExecutor,
+  scope: TScope,
   entity: string,
   entityId: string,
 ): Promise<TImportCreation[]> => {
@@ -97,24 +102,31 @@ export const findImportCreations = async (
     actor_id: string | null;
     actor_name: string;
     reason: string | null;
-    doc_path: string | null;
+    org_path: string | null;
     batch_id: string;
     columns: string[];
     values: unknown[];
   }>(
     db,
-    sql`select d.seq, d.id, d.at, d.actor_id, d.actor_name, d.reason, d.org_path as doc_path,
-               d.after->>'batchId' as batch_id, d.after->'columns' as columns,
-               d.after->'rows'->(i.n::int - 1) as values
-          from audit_log d
-          cross join lateral (
-            select n from jsonb_array_elements_text(d.after->'ids') with ordinality as e(id, n)
-             where e.id = ${entityId}) i
-         where d.entity = ${SNAPSHOT_DOCUMENT}
-           and d.entity_id between ${minuteBefore(entityId)} and ${entityId}
-           and d.after->>'entity' = ${entity}
-         order by d.entity_id desc
-         limit 1`,
+    sql`select * from (
+          select d.seq, d.id, d.at, d.actor_id, d.actor_name, d.reason,
+                 coalesce(d.after->'rows'->(i.n::int - 1)->>(p.k::int), d.org_path) as org_path,
+                 d.after->>'batchId' as batch_id, d.after->'columns' as columns,
+                 d.after->'rows'->(i.n::int - 1) as values
+            from audit_log d
+            cross join lateral (
+              select n from jsonb_array_elements_text(d.after->'ids') with ordinality as e(id, n)
+               where e.id = ${entityId}) i
+            left join lateral (
+              select o.n - 1 as k
+                from jsonb_array_elements_text(d.after->'columns') with ordinality as o(c, n)
+               where o.c = 'orgPath') p on true
+           where d.entity = ${SNAPSHOT_DOCUMENT}
+             and d.entity_id between ${minuteBefore(entityId)} and ${entityId}
+             and d.after->>'entity' = ${entity}
+           order by d.entity_id desc
+           limit 1) r
+        where ${pathInScope(sql`r.org_path`, scope)}`,
   );
   return found.map((f) => {
     const after: Record<string, unknown> = { id: entityId };
@@ -132,7 +144,7 @@ export const findImportCreations = async (
       action: 'create' as const,
       entity,
       entityId,
-      orgPath: typeof after.orgPath === 'string' ? after.orgPath : f.doc_path,
+      orgPath: f.org_path,
       before: null,
       after: sorted,
       reason: f.reason,

@@ -74,13 +74,11 @@ export const auditRoutes = [
         limit: query.limit,
       });
       // Records an import created are kept in its snapshot documents, not as rows of their own:
-      // asked for by id, their creation is shown as a row would show it.
+      // asked for by id, their creation is shown as a row would show it (scoped by the repo).
       const created = query.entityId
-        ? (await findImportCreations(db, query.entity ?? 'worker', query.entityId)).filter(
+        ? (await findImportCreations(db, scope, query.entity ?? 'worker', query.entityId)).filter(
             (r) =>
-              r.orgPath !== null &&
-              isWithinScope(scope, r.orgPath) &&
-              (!underPath || r.orgPath.startsWith(underPath)) &&
+              (!underPath || r.orgPath?.startsWith(underPath)) &&
               (!query.actorId || r.actorId === query.actorId) &&
               (!query.action || query.action === 'create') &&
               (!query.from || r.at >= new Date(query.from).toISOString()) &&

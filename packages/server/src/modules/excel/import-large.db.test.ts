@@ -171,7 +171,7 @@ describe(`a ${ROWS.toLocaleString('en')}-row roster import (${testDbKind()})`, (
         },
       ]);
       // Its history: what the import set, from the snapshot document.
-      const created = await findImportCreations(db, 'worker', w.id);
+      const created = await findImportCreations(db, ctx.actor.scope, 'worker', w.id);
       expect(created, `row ${i}`).toHaveLength(1);
       expect(created[0]!.after).toMatchObject({
         id: w.id,

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../../audit/audit.ts';
+import { SNAPSHOT_DOCUMENT, verifyAuditChain } from '../../audit/audit.ts';
 import type { TServices } from '../../context.ts';
 import { queryRows } from '../../db/client.ts';
 import { archiveItem, auditLog, org, worker } from '../../db/schema/index.ts';
@@ -232,6 +232,18 @@ describe(`worker roster import (${testDbKind()})`, () => {
     const audit = (await street.get(`/api/audit?entity=worker&entityId=${w.id}`)).body.items;
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ action: 'create', entityId: w.id, after: history[0].after });
+    // The document's entity_id is its first worker's id: asked for that id without naming an
+    // entity, the log shows that worker's creation once, not the document beside it.
+    const first = await queryRows<{ id: string }>(
+      services.database.db,
+      sql`select entity_id as id from audit_log
+           where entity = ${SNAPSHOT_DOCUMENT} and after->>'batchId' = ${batch.id}`,
+    );
+    expect(first).toHaveLength(1);
+    const byId = (await street.get(`/api/audit?entityId=${first[0]!.id}`)).body.items;
+    expect(byId.map((r: { entity: string; action: string }) => [r.entity, r.action])).toEqual([
+      ['worker', 'create'],
+    ]);
     expect(await verifyAuditChain(services.database.db)).toMatchObject({ ok: true });
   });
 

@@ -10,7 +10,7 @@ const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, (m) => `\\${m}`)
  * rows whose materialised path lies under the caller's org. Every repository read of org or
  * people data goes through this.
  */
-export const pathInScope = (column: AnyPgColumn, scope: TScope): SQL =>
+export const pathInScope = (column: AnyPgColumn | SQL, scope: TScope): SQL =>
   sql`${column} like ${likePrefix(scope.path)}`;
 
 /** Whether a node path lies inside the scope's subtree. */

@@ -193,7 +193,7 @@ export const workerRoutes = [
         .orderBy(asc(auditLog.seq));
       // A worker an import created has its creation in the import's snapshot document.
       if (entries.some((e) => e.action === 'create')) return { items: entries };
-      const created = await findImportCreations(db, 'worker', params.id);
+      const created = await findImportCreations(db, c.var.actor!.scope, 'worker', params.id);
       return {
         items: [
           ...created.map(({ seq, at, actorName, action, before, after, reason, importRef }) => ({
