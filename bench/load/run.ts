@@ -15,6 +15,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { openLoop, type TOpenLoopResult, type TOpenRequest } from './open-loop.ts';
@@ -287,6 +288,19 @@ const run = async (kind: 'pglite' | 'pg') => {
     const baselineErrors = new Map<string, number>();
     const countError = (kind: string) =>
       baselineErrors.set(kind, (baselineErrors.get(kind) ?? 0) + 1);
+    // Whether this process (autocannon's side) or the server stalled: the bench's own event-loop
+    // delay, and the longest time the server's CPU counter stood still while requests waited.
+    const benchDelay = monitorEventLoopDelay({ resolution: 20 });
+    benchDelay.enable();
+    let serverStill = 0;
+    let stillSince = performance.now();
+    let lastCpu = cpuSeconds(server.child.pid!);
+    const cpuWatch = setInterval(() => {
+      const cpu = cpuSeconds(server.child.pid!);
+      if (cpu !== lastCpu) stillSince = performance.now();
+      serverStill = Math.max(serverStill, performance.now() - stillSince);
+      lastCpu = cpu;
+    }, 100);
     const baseline = await new Promise<TRun>((resolve, reject) => {
       const instance = autocannon(
         { url: `${server.url}/api/health`, connections, duration: baselineSeconds },
@@ -299,11 +313,14 @@ const run = async (kind: 'pglite' | 'pg') => {
         if (status >= 300) countError(`HTTP ${status}`);
       });
     });
+    clearInterval(cpuWatch);
+    benchDelay.disable();
+    const stalls = `bench event-loop delay max ${Math.round(benchDelay.max / 1e6)} ms, server CPU still at most ${Math.round(serverStill)} ms`;
     const base = summary(baseline, baselineSeconds);
     const loadAverage = () =>
       fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
     console.log(
-      `${kind} baseline /api/health (${baselineSeconds}s, closed loop): ${base.rps} req/s, p50 ${base.p50} ms, p99 ${base.p99} ms, errors ${base.errors} (non-2xx ${base.non2xx}, timeouts ${base.timeouts}${[...baselineErrors].map(([k, n]) => `; ${k} ${n}`).join('')})`,
+      `${kind} baseline /api/health (${baselineSeconds}s, closed loop): ${base.rps} req/s, p50 ${base.p50} ms, p99 ${base.p99} ms, errors ${base.errors} (non-2xx ${base.non2xx}, timeouts ${base.timeouts}${[...baselineErrors].map(([k, n]) => `; ${k} ${n}`).join('')}) | ${stalls}`,
     );
     const nextRequest = (): TOpenRequest => {
       let r = Math.random() * totalWeight;
