@@ -204,6 +204,19 @@ export const certificateSplitOn = (
     ? w.certificateOn
     : null;
 
+/**
+ * Cuts the month's segments at day `on` (in place): the segment holding it becomes two, the
+ * second starting that day. Returns the segments starting on or after `on` (none when `on` lies
+ * outside them), for the caller to give the record of that day.
+ */
+export const cutSegmentsAt = (segments: TMonthSegment[], on: string): TMonthSegment[] => {
+  const k = segments.findIndex((s) => s.from <= on && on <= s.to);
+  const s = segments[k];
+  if (!s) return [];
+  if (s.from < on) segments.splice(k, 1, { ...s, to: addDays(on, -1) }, { ...s, from: on });
+  return segments.filter((later) => later.from >= on);
+};
+
 /** Cuts the month's segments at a certificate obtained inside it: later stretches count it. */
 export const splitAtCertificate = (
   segments: TMonthSegment[],
@@ -211,11 +224,9 @@ export const splitAtCertificate = (
   on: string,
   source: string,
 ): void => {
-  const k = segments.findIndex((s) => s.from <= on && on <= s.to);
-  const s = segments[k];
-  if (!s) return;
-  if (s.from < on) segments.splice(k, 1, { ...s, to: addDays(on, -1) }, { ...s, from: on });
-  for (const later of segments) if (later.from >= on) later.on = on;
+  const later = cutSegmentsAt(segments, on);
+  if (later.length === 0) return;
+  for (const s of later) s.on = on;
   const first = segments.find((x) => x.from === on) as TMonthSegment;
   first.dated = [
     ...(first.dated ?? []),

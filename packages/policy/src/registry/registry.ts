@@ -11,6 +11,7 @@ import {
 import { parseInput } from '../evaluate/context.ts';
 import {
   certificateSplitOn,
+  cutSegmentsAt,
   evaluatePayMonth,
   splitAtCertificate,
   type TMonthSegment,
@@ -360,11 +361,7 @@ const buildRegistry = (
     // Cut the segments where the record changes; later segments take the new record.
     for (const r of [...records].sort((a, b) => (a.on < b.on ? -1 : 1))) {
       if (r.on <= evalOn || r.on > monthEnd(evalOn)) continue;
-      const k = segments.findIndex((s) => s.from <= r.on && r.on <= s.to);
-      const s = segments[k];
-      if (s && s.from < r.on)
-        segments.splice(k, 1, { ...s, to: addDays(r.on, -1) }, { ...s, from: r.on });
-      for (const later of segments) if (later.from >= r.on) later.input = r.input;
+      for (const later of cutSegmentsAt(segments, r.on)) later.input = r.input;
     }
     const head = segments[0] as TMonthSegment;
     const lastDay = (segments[segments.length - 1] as TMonthSegment).to;
