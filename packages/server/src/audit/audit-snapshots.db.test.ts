@@ -2,7 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TServices } from '../context.ts';
 import { auditLog } from '../db/schema/index.ts';
-import { findImportCreations } from '../modules/audit/audit.repo.ts';
+import { findImportCreations, listAuditRows } from '../modules/audit/audit.repo.ts';
 import { newId } from '../security/ids.ts';
 import { createTestServices, testDbKind } from '../testing/test-db.ts';
 import {
@@ -111,6 +111,12 @@ describe(`import snapshot documents in the audit chain (${testDbKind()})`, () =>
       },
     ]);
     expect(await findImportCreations(services.database.db, ROOT, 'worker', newId())).toEqual([]);
+    // Listed, the document is its batch and number of records, not its 7 snapshots.
+    const listed = await listAuditRows(services.database.db, ROOT, {
+      entity: SNAPSHOT_DOCUMENT,
+      limit: 10,
+    });
+    expect(listed.map((r) => r.after)).toEqual([{ batchId: BATCH, entity: 'worker', records: 7 }]);
     expect(await verifyAuditChain(services.database.db)).toMatchObject({ ok: true, count: 2 });
   });
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import { SNAPSHOT_DOCUMENT } from '../../audit/audit.ts';
 import type { TScope } from '../../context.ts';
 import { queryRows, type TExecutor } from '../../db/client.ts';
@@ -23,12 +23,24 @@ export type TAuditFilters = {
 const isRootScope = (scope: TScope) => scope.path.split('/').filter(Boolean).length === 1;
 
 /**
- * Audit rows inside the caller's scope, newest first. Reading only: the application has no
- * function that updates or deletes audit rows.
+ * A row's `after` as listed: an import's snapshot document (up to 5,000 records, ≈ 1.7 MB) as
+ * its batch, entity and number of records, summarised in SQL so that a page of the log does not
+ * read and parse every record; a record's snapshot is shown when it is asked for by id.
+ */
+const listedAfter = sql<unknown>`case when ${auditLog.entity} = ${SNAPSHOT_DOCUMENT}
+  then jsonb_build_object('batchId', ${auditLog.after}->'batchId', 'entity',
+    ${auditLog.after}->'entity', 'records', jsonb_array_length(${auditLog.after}->'ids'))
+  else ${auditLog.after} end`;
+
+const { after: _after, ...listedColumns } = getTableColumns(auditLog);
+
+/**
+ * Audit rows inside the caller's scope, newest first (snapshot documents summarised). Reading
+ * only: the application has no function that updates or deletes audit rows.
  */
 export const listAuditRows = (db: TExecutor, scope: TScope, f: TAuditFilters) =>
   db
-    .select()
+    .select({ ...listedColumns, after: listedAfter })
     .from(auditLog)
     .where(
       and(

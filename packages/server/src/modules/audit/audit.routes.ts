@@ -1,7 +1,7 @@
 import { AppError } from '@shegong/shared';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { SNAPSHOT_DOCUMENT, type TSnapshotDocument, verifyAuditChain } from '../../audit/audit.ts';
+import { verifyAuditChain } from '../../audit/audit.ts';
 import { org } from '../../db/schema/index.ts';
 import { defineRoute } from '../../http/route.ts';
 import { isWithinScope } from '../org/org-scope.ts';
@@ -100,16 +100,8 @@ export const auditRoutes = [
         entityId: r.entityId,
         orgPath: r.orgPath,
         before: r.before,
-        // A snapshot document is listed by its batch and records; each record's snapshot is
-        // shown when that record is asked for.
-        after:
-          r.entity === SNAPSHOT_DOCUMENT
-            ? ((d: TSnapshotDocument) => ({
-                batchId: d.batchId,
-                entity: d.entity,
-                records: d.ids.length,
-              }))(r.after as TSnapshotDocument)
-            : r.after,
+        // A snapshot document comes summarised (batch, entity, number of records: listAuditRows).
+        after: r.after,
         importRef: r.importRef,
         reason: r.reason,
       }));
