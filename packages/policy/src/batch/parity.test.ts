@@ -6,7 +6,11 @@ import {
 } from '@shegong/shared';
 import { describe, expect, it } from 'vitest';
 import { readPolicyFiles } from '../__fixtures__/read-files.ts';
-import { createPolicyRegistry, type TCompiledPack } from '../registry/registry.ts';
+import {
+  createPolicyRegistry,
+  type TCompiledPack,
+  type TPolicyRegistry,
+} from '../registry/registry.ts';
 import type { TPayValue } from '../types.ts';
 import { addDays, monthStart } from '../util/dates.ts';
 
@@ -212,6 +216,55 @@ describe('pro-rating of a part month: batch kernel = trace evaluator, to the fen
   }
 });
 
+/**
+ * A month through both implementations: the rows where `batchPayMonth` and `payMonth` differ
+ * (figures, paid days, payable amount, parts), at most five, and how many rows `payMonth` splits
+ * (`parts`) or starts with days no pack governs (`gapped`).
+ */
+const monthParity = (
+  reg: Pick<TPolicyRegistry, 'batchPayMonth' | 'payMonth'>,
+  packId: string,
+  month: string,
+  inputs: readonly Record<string, unknown>[],
+): { bad: string[]; split: number; gapped: number } => {
+  const { out } = reg.batchPayMonth(packId, month, inputs);
+  const bad: string[] = [];
+  let split = 0;
+  let gapped = 0;
+  inputs.forEach((input, i) => {
+    let v: TPayValue | undefined;
+    try {
+      v = reg.payMonth(packId, month, input).value;
+    } catch {
+      v = undefined;
+    }
+    const same = v
+      ? out.error[i] === 0 &&
+        out.grade[i] === (v.grade ?? -1) &&
+        out.basePayFen[i] === (v.basePayFen ?? -1) &&
+        out.monthlyTotalFen[i] === v.monthlyTotalFen &&
+        out.annualLumpSumFen[i] === v.annualLumpSumFen &&
+        out.paidDays[i] === v.paidDays &&
+        out.payableFen[i] === v.payableFen &&
+        out.parts[i] === (v.parts?.length ?? 1) &&
+        JSON.stringify(out.partList[i]) === JSON.stringify(v.parts)
+      : out.error[i] !== 0;
+    if (v?.parts) split++;
+    if (v?.parts?.[0]?.noPolicy) gapped++;
+    if (!same && bad.length < 5)
+      bad.push(
+        `${JSON.stringify(input)} → 逐条 ${JSON.stringify(v ?? '报错')} 批量 ${JSON.stringify({
+          error: out.error[i],
+          monthlyTotalFen: out.monthlyTotalFen[i],
+          paidDays: out.paidDays[i],
+          payableFen: out.payableFen[i],
+          parts: out.partList[i],
+        })}`,
+      );
+  });
+  return { bad, split, gapped };
+};
+
 describe('a month split by pack versions: batchPayMonth = payMonth, to the fen', () => {
   // demo-midmonth: base 3000元 → 3300元 from 2025-03-16, coefficients from 2025-06-11, a
   // parameter pay does not read from 2025-08-20. Random workers, and every joining and leaving
@@ -230,39 +283,7 @@ describe('a month split by pack versions: batchPayMonth = payMonth, to the fen',
         inputs.push({ post: '委员', years: 5, leftOn: day });
         inputs.push({ post: '正职', years: 20, hiredOn: first, leftOn: day });
       }
-      const { out } = registry.batchPayMonth('demo-midmonth', month, inputs);
-      const bad: string[] = [];
-      let split = 0;
-      inputs.forEach((input, i) => {
-        let v: TPayValue | undefined;
-        try {
-          v = registry.payMonth('demo-midmonth', month, input).value;
-        } catch {
-          v = undefined;
-        }
-        const same = v
-          ? out.error[i] === 0 &&
-            out.grade[i] === (v.grade ?? -1) &&
-            out.basePayFen[i] === v.basePayFen &&
-            out.monthlyTotalFen[i] === v.monthlyTotalFen &&
-            out.annualLumpSumFen[i] === v.annualLumpSumFen &&
-            out.paidDays[i] === v.paidDays &&
-            out.payableFen[i] === v.payableFen &&
-            out.parts[i] === (v.parts?.length ?? 1) &&
-            JSON.stringify(out.partList[i]) === JSON.stringify(v.parts)
-          : out.error[i] !== 0;
-        if (v?.parts) split++;
-        if (!same && bad.length < 5)
-          bad.push(
-            `${JSON.stringify(input)} → 逐条 ${JSON.stringify(v ?? '报错')} 批量 ${JSON.stringify({
-              error: out.error[i],
-              monthlyTotalFen: out.monthlyTotalFen[i],
-              paidDays: out.paidDays[i],
-              payableFen: out.payableFen[i],
-              parts: out.parts[i],
-            })}`,
-          );
-      });
+      const { bad, split } = monthParity(registry, 'demo-midmonth', month, inputs);
       expect(bad).toEqual([]);
       // March and June are split for most rows; August's change is not paid, so never.
       if (month === '2025-08') expect(split).toBe(0);
@@ -290,35 +311,7 @@ describe('a month in which the pack starts: batchPayMonth = payMonth, parts incl
       inputs.push({ post: '委员', basePayFen: 250000, leftOn: day });
       inputs.push({ post: '党组织书记', basePayFen: 280000, hiredOn: first, leftOn: day });
     }
-    const { out } = registry.batchPayMonth('changchun-xinqu-2020', '2020-11', inputs);
-    const bad: string[] = [];
-    let gapped = 0;
-    inputs.forEach((input, i) => {
-      let v: TPayValue | undefined;
-      try {
-        v = registry.payMonth('changchun-xinqu-2020', '2020-11', input).value;
-      } catch {
-        v = undefined;
-      }
-      const same = v
-        ? out.error[i] === 0 &&
-          out.monthlyTotalFen[i] === v.monthlyTotalFen &&
-          out.paidDays[i] === v.paidDays &&
-          out.payableFen[i] === v.payableFen &&
-          out.parts[i] === (v.parts?.length ?? 1) &&
-          JSON.stringify(out.partList[i]) === JSON.stringify(v.parts)
-        : out.error[i] !== 0;
-      if (v?.parts?.[0]?.noPolicy) gapped++;
-      if (!same && bad.length < 5)
-        bad.push(
-          `${JSON.stringify(input)} → 逐条 ${JSON.stringify(v ?? '报错')} 批量 ${JSON.stringify({
-            error: out.error[i],
-            paidDays: out.paidDays[i],
-            payableFen: out.payableFen[i],
-            parts: out.partList[i],
-          })}`,
-        );
-    });
+    const { bad, gapped } = monthParity(registry, 'changchun-xinqu-2020', '2020-11', inputs);
     expect(bad).toEqual([]);
     // Every worker in post on 1 November has a 无适用政策 part (joiners after it do not).
     expect(gapped).toBeGreaterThan(2_500);
@@ -343,29 +336,7 @@ describe('a certificate obtained inside the month, counted from that day: batch 
       }
       return w;
     });
-    const { out } = draft.batchPayMonth('yinchuan-2018-draft', month, inputs);
-    const bad: string[] = [];
-    let split = 0;
-    inputs.forEach((input, i) => {
-      let v: TPayValue | undefined;
-      try {
-        v = draft.payMonth('yinchuan-2018-draft', month, input).value;
-      } catch {
-        v = undefined;
-      }
-      const same = v
-        ? out.error[i] === 0 &&
-          out.monthlyTotalFen[i] === v.monthlyTotalFen &&
-          out.paidDays[i] === v.paidDays &&
-          out.payableFen[i] === v.payableFen &&
-          JSON.stringify(out.partList[i]) === JSON.stringify(v.parts)
-        : out.error[i] !== 0;
-      if (v?.parts) split++;
-      if (!same && bad.length < 5)
-        bad.push(
-          `${JSON.stringify(input)} → 逐条 ${JSON.stringify(v ?? '报错')} 批量 ${out.payableFen[i]}`,
-        );
-    });
+    const { bad, split } = monthParity(draft, 'yinchuan-2018-draft', month, inputs);
     expect(bad).toEqual([]);
     expect(split).toBeGreaterThan(500);
   }, 60_000);
