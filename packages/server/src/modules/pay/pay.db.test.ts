@@ -77,6 +77,17 @@ describe(`pay sheets (${testDbKind()})`, () => {
     };
   };
 
+  /** Computes the sheet of a street's month as `client` and reads it back (run and lines). */
+  const sheetOf = async (client: TTestClient, org: string, month: string) => {
+    const res = await client.post('/api/pay/runs/compute', { org, month });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    await waitForJob(client, res.body.jobId);
+    const list = await client.get(`/api/pay/runs?org=${org}&month=${month}`);
+    const run = list.body.streets[0].run;
+    const detail = await client.get(`/api/pay/runs/${run.id}`);
+    return { run, runId: run.id as string, lines: detail.body.lines as TLine[] };
+  };
+
   const lineOf = (lines: TLine[], key: string, kind = 'regular', forMonth?: string) =>
     lines.find(
       (l) => l.workerId === ids[key] && l.kind === kind && (!forMonth || l.forMonth === forMonth),
@@ -392,14 +403,8 @@ describe(`pay sheets (${testDbKind()})`, () => {
       reason: '辞职',
     });
     expect(left.status, JSON.stringify(left.body)).toBe(200);
-    const res = await admin.post('/api/pay/runs/compute', {
-      org: '640105001000',
-      month: '2026-09',
-    });
-    await waitForJob(admin, res.body.jobId);
-    const list = await admin.get('/api/pay/runs?org=640105001000&month=2026-09');
-    const detail = await admin.get(`/api/pay/runs/${list.body.streets[0].run.id}`);
-    const of = (id: string) => detail.body.lines.find((l: TLine) => l.workerId === id);
+    const { lines } = await sheetOf(admin, '640105001000', '2026-09');
+    const of = (id: string) => lines.find((l) => l.workerId === id);
     // 两委成员 0年 → 2级 1.20, 2400元: 21–30 September is 10 of 30 days, 800元.
     expect(of(joiner.body.id)).toMatchObject({
       grade: 2,
@@ -457,15 +462,8 @@ describe(`pay sheets (${testDbKind()})`, () => {
         hiredOn: '2026-10-10',
         educationLevel: '大专',
       });
-      const res = await admin.post('/api/pay/runs/compute', {
-        org: '640105001000',
-        month: '2026-10',
-      });
-      await waitForJob(admin, res.body.jobId);
-      const list = await admin.get('/api/pay/runs?org=640105001000&month=2026-10');
-      const runId = list.body.streets[0].run.id;
-      const detail = await admin.get(`/api/pay/runs/${runId}`);
-      const of = (id: string) => detail.body.lines.find((l: TLine) => l.workerId === id);
+      const { runId, lines } = await sheetOf(admin, '640105001000', '2026-10');
+      const of = (id: string) => lines.find((l) => l.workerId === id);
       // 两委成员 6年 → 3级 1.25: 2500元 a month before, 2750元 after. 2500 × 15/31 = 1209.677…
       // → 1209.68; (2500×15 + 2750×16)/31 = 2629.032… → 2629.03 for the month (1419.35 after).
       expect(of(stayer.body.id)).toMatchObject({
@@ -543,15 +541,8 @@ describe(`pay sheets (${testDbKind()})`, () => {
       reason: '调任副主任',
     });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
-    const res = await admin.post('/api/pay/runs/compute', {
-      org: '640105001000',
-      month: '2026-11',
-    });
-    await waitForJob(admin, res.body.jobId);
-    const list = await admin.get('/api/pay/runs?org=640105001000&month=2026-11');
-    const runId = list.body.streets[0].run.id;
-    const detail = await admin.get(`/api/pay/runs/${runId}`);
-    const line = detail.body.lines.find((l: TLine) => l.workerId === worker.body.id);
+    const { runId, lines } = await sheetOf(admin, '640105001000', '2026-11');
+    const line = lines.find((l) => l.workerId === worker.body.id);
     expect(line).toMatchObject({
       title: '网格员',
       grade: 2,
@@ -625,16 +616,9 @@ describe(`pay sheets (${testDbKind()})`, () => {
         educationLevel: '大专',
       });
       expect(w.status, JSON.stringify(w.body)).toBe(201);
-      const res = await admin.post('/api/pay/runs/compute', {
-        org: '640105001000',
-        month: '2025-01',
-      });
-      await waitForJob(admin, res.body.jobId);
-      const list = await admin.get('/api/pay/runs?org=640105001000&month=2025-01');
-      const run = list.body.streets[0].run;
+      const { run, lines } = await sheetOf(admin, '640105001000', '2025-01');
       expect(run.packs).toEqual([{ packId: 'yinchuan-2018', from: '2025-01-14' }]);
-      const detail = await admin.get(`/api/pay/runs/${run.id}`);
-      const line = detail.body.lines.find((l: TLine) => l.workerId === w.body.id);
+      const line = lines.find((l) => l.workerId === w.body.id);
       // 其他人员, 10 years on 14 January → 4级 1.30, 2600元 a month (004 附件 套改表);
       // 14–31 January, 18 of 31 days: 2600 × 18/31 = 1509.677… → 1509.68元.
       expect(line, line?.reason).toMatchObject({
@@ -702,13 +686,9 @@ describe(`pay sheets (${testDbKind()})`, () => {
       educationLevel: '本科',
     });
     expect(w.status, JSON.stringify(w.body)).toBe(201);
-    const res = await cc.post('/api/pay/runs/compute', { org: '220173001000', month: '2020-11' });
-    await waitForJob(cc, res.body.jobId);
-    const list = await cc.get('/api/pay/runs?org=220173001000&month=2020-11');
-    const run = list.body.streets[0].run;
+    const { run, lines } = await sheetOf(cc, '220173001000', '2020-11');
     expect(run.packs).toEqual([{ packId: 'changchun-xinqu-2020', from: '2020-11-02' }]);
-    const detail = await cc.get(`/api/pay/runs/${run.id}`);
-    const line = detail.body.lines.find((l: TLine) => l.workerId === w.body.id);
+    const line = lines.find((l) => l.workerId === w.body.id) as TLine;
     expect(line.status).toBe('open');
     expect(line.reason).toMatch(/basePayFen/);
     expect(line.reason).not.toMatch(/尚未生效/);
@@ -744,15 +724,8 @@ describe(`pay sheets (${testDbKind()})`, () => {
       ),
     );
     try {
-      const res = await admin.post('/api/pay/runs/compute', {
-        org: '640105001000',
-        month: '2026-09',
-      });
-      await waitForJob(admin, res.body.jobId);
-      const list = await admin.get('/api/pay/runs?org=640105001000&month=2026-09');
-      const runId = list.body.streets[0].run.id;
-      const detail = await admin.get(`/api/pay/runs/${runId}`);
-      const line = detail.body.lines.find((l: TLine) => l.workerId === w.body.id);
+      const { runId, lines } = await sheetOf(admin, '640105001000', '2026-09');
+      const line = lines.find((l) => l.workerId === w.body.id);
       expect(line).toMatchObject({
         grade: 2,
         monthlyFen: 240000,
@@ -807,13 +780,9 @@ describe(`pay sheets (${testDbKind()})`, () => {
     const wz = createClient(services);
     await seedUser(services, { username: 'wz', role: 'civil-affairs-admin', orgCode: '330300' });
     await wz.login('wz', TEST_PASSWORD);
-    const res = await wz.post('/api/pay/runs/compute', { org: '330302001000', month: '2026-07' });
-    await waitForJob(wz, res.body.jobId);
-    const list = await wz.get('/api/pay/runs?org=330302001000&month=2026-07');
-    const id = list.body.streets[0].run.id;
-    const detail = await wz.get(`/api/pay/runs/${id}`);
-    const open = detail.body.lines.filter((l: TLine) => l.status === 'open');
-    expect(open.length).toBe(detail.body.lines.length);
+    const { lines } = await sheetOf(wz, '330302001000', '2026-07');
+    const open = lines.filter((l) => l.status === 'open');
+    expect(open.length).toBe(lines.length);
     // 温州 needs 起始等级 and 城镇常住居民人均可支配收入 the documents do not give.
     for (const l of open) expect(l.reason).toMatch(/entryGrade|人均可支配收入|岗位类别不含/);
     expect(detail.body.run.totalFen).toBe(0);
