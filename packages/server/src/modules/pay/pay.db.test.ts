@@ -85,7 +85,7 @@ describe(`pay sheets (${testDbKind()})`, () => {
     const list = await client.get(`/api/pay/runs?org=${org}&month=${month}`);
     const run = list.body.streets[0].run;
     const detail = await client.get(`/api/pay/runs/${run.id}`);
-    return { run, runId: run.id as string, lines: detail.body.lines as TLine[] };
+    return { run, runId: run.id as string, detail, lines: detail.body.lines };
   };
 
   const lineOf = (lines: TLine[], key: string, kind = 'regular', forMonth?: string) =>
@@ -404,7 +404,7 @@ describe(`pay sheets (${testDbKind()})`, () => {
     });
     expect(left.status, JSON.stringify(left.body)).toBe(200);
     const { lines } = await sheetOf(admin, '640105001000', '2026-09');
-    const of = (id: string) => lines.find((l) => l.workerId === id);
+    const of = (id: string) => lines.find((l: TLine) => l.workerId === id);
     // 两委成员 0年 → 2级 1.20, 2400元: 21–30 September is 10 of 30 days, 800元.
     expect(of(joiner.body.id)).toMatchObject({
       grade: 2,
@@ -463,7 +463,7 @@ describe(`pay sheets (${testDbKind()})`, () => {
         educationLevel: '大专',
       });
       const { runId, lines } = await sheetOf(admin, '640105001000', '2026-10');
-      const of = (id: string) => lines.find((l) => l.workerId === id);
+      const of = (id: string) => lines.find((l: TLine) => l.workerId === id);
       // 两委成员 6年 → 3级 1.25: 2500元 a month before, 2750元 after. 2500 × 15/31 = 1209.677…
       // → 1209.68; (2500×15 + 2750×16)/31 = 2629.032… → 2629.03 for the month (1419.35 after).
       expect(of(stayer.body.id)).toMatchObject({
@@ -506,7 +506,7 @@ describe(`pay sheets (${testDbKind()})`, () => {
       expect(parts[1].source).toBe('004 职业化 (十六)');
       // The sheet (batch kernels per version) and the 为什么 (trace evaluator) agree on every
       // line of the street, and so does the worker page.
-      for (const line of detail.body.lines.filter((l: TLine) => l.status === 'ok')) {
+      for (const line of lines.filter((l: TLine) => l.status === 'ok')) {
         const e = await admin.get(`/api/pay/runs/${runId}/lines/${line.workerId}/explain`);
         expect(e.body.value.payableFen + (line.oneOffFen ?? 0), line.workerId).toBe(
           line.payableFen,
@@ -542,7 +542,7 @@ describe(`pay sheets (${testDbKind()})`, () => {
     });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
     const { runId, lines } = await sheetOf(admin, '640105001000', '2026-11');
-    const line = lines.find((l) => l.workerId === worker.body.id);
+    const line = lines.find((l: TLine) => l.workerId === worker.body.id);
     expect(line).toMatchObject({
       title: '网格员',
       grade: 2,
@@ -618,7 +618,7 @@ describe(`pay sheets (${testDbKind()})`, () => {
       expect(w.status, JSON.stringify(w.body)).toBe(201);
       const { run, lines } = await sheetOf(admin, '640105001000', '2025-01');
       expect(run.packs).toEqual([{ packId: 'yinchuan-2018', from: '2025-01-14' }]);
-      const line = lines.find((l) => l.workerId === w.body.id);
+      const line = lines.find((l: TLine) => l.workerId === w.body.id);
       // 其他人员, 10 years on 14 January → 4级 1.30, 2600元 a month (004 附件 套改表);
       // 14–31 January, 18 of 31 days: 2600 × 18/31 = 1509.677… → 1509.68元.
       expect(line, line?.reason).toMatchObject({
@@ -660,7 +660,7 @@ describe(`pay sheets (${testDbKind()})`, () => {
       );
       expect(stored[0]?.parts).toEqual(why.body.value.parts);
       // Every line of the sheet: the sheet (batch) and its 为什么 (trace) agree.
-      for (const l of detail.body.lines.filter((x: TLine) => x.status === 'ok')) {
+      for (const l of lines.filter((x: TLine) => x.status === 'ok')) {
         const e = await admin.get(`/api/pay/runs/${run.id}/lines/${l.workerId}/explain`);
         expect(e.body.value.payableFen + (l.oneOffFen ?? 0), l.workerId).toBe(l.payableFen);
       }
@@ -688,7 +688,7 @@ describe(`pay sheets (${testDbKind()})`, () => {
     expect(w.status, JSON.stringify(w.body)).toBe(201);
     const { run, lines } = await sheetOf(cc, '220173001000', '2020-11');
     expect(run.packs).toEqual([{ packId: 'changchun-xinqu-2020', from: '2020-11-02' }]);
-    const line = lines.find((l) => l.workerId === w.body.id) as TLine;
+    const line = lines.find((l: TLine) => l.workerId === w.body.id);
     expect(line.status).toBe('open');
     expect(line.reason).toMatch(/basePayFen/);
     expect(line.reason).not.toMatch(/尚未生效/);
@@ -725,7 +725,7 @@ describe(`pay sheets (${testDbKind()})`, () => {
     );
     try {
       const { runId, lines } = await sheetOf(admin, '640105001000', '2026-09');
-      const line = lines.find((l) => l.workerId === w.body.id);
+      const line = lines.find((l: TLine) => l.workerId === w.body.id);
       expect(line).toMatchObject({
         grade: 2,
         monthlyFen: 240000,
@@ -780,8 +780,8 @@ describe(`pay sheets (${testDbKind()})`, () => {
     const wz = createClient(services);
     await seedUser(services, { username: 'wz', role: 'civil-affairs-admin', orgCode: '330300' });
     await wz.login('wz', TEST_PASSWORD);
-    const { lines } = await sheetOf(wz, '330302001000', '2026-07');
-    const open = lines.filter((l) => l.status === 'open');
+    const { detail, lines } = await sheetOf(wz, '330302001000', '2026-07');
+    const open = lines.filter((l: TLine) => l.status === 'open');
     expect(open.length).toBe(lines.length);
     // 温州 needs 起始等级 and 城镇常住居民人均可支配收入 the documents do not give.
     for (const l of open) expect(l.reason).toMatch(/entryGrade|人均可支配收入|岗位类别不含/);
