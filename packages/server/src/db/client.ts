@@ -50,9 +50,12 @@ export const openDatabase = async (options: TOpenOptions): Promise<TDatabase> =>
     pool.on('error', () => {
       // An idle client lost its connection; the pool replaces it on next use.
     });
-    cancelOnAbort(pool, options.url);
+    const cancels = cancelOnAbort(pool, options.url);
     const db = drizzlePg(pool, { schema, logger: statementGate }) as unknown as TExecutor;
-    return { kind: 'postgres', db, pool, close: () => pool.end() };
+    const close = async () => {
+      await Promise.all([pool.end(), cancels.end()]);
+    };
+    return { kind: 'postgres', db, pool, close };
   }
   let lock: TDirLock | undefined;
   if (options.dataDir) {

@@ -1,12 +1,16 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TServices } from '../context.ts';
 import type { TAppEnv } from '../http/env.ts';
 import { handleError } from '../http/middleware.ts';
 import { admitRequests, RequestQueue } from '../http/request-queue.ts';
 import { createTestServices, testDbKind } from '../testing/test-db.ts';
-import { outsideRequest } from './request-signal.ts';
+import { outsideRequest, runWithRequestSignal } from './request-signal.ts';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
@@ -133,6 +137,27 @@ describe(`statements of a request whose client has gone (${testDbKind()})`, () =
         sql`select count(*)::int as n from pg_stat_activity where query like 'select pg_sleep(20)%' and state = 'active'`,
       )) as { rows: Array<{ n: number }> };
       expect(running.rows[0]!.n).toBe(0);
+    },
+  );
+
+  it.runIf(testDbKind() === 'pg')(
+    'passes a COPY stream of a request through untouched (a query object with submit)',
+    async () => {
+      const client = await (services.database.pool as pg.Pool).connect();
+      try {
+        const copied = await runWithRequestSignal(new AbortController().signal, async () => {
+          const stream = client.query(copyFrom('copy signal_probe (step) from stdin'));
+          await pipeline(Readable.from(['copy-1\ncopy-2\n']), stream);
+          return (
+            await client.query('select count(*)::int as n from signal_probe where step like $1', [
+              'copy-%',
+            ])
+          ).rows[0].n;
+        });
+        expect(copied).toBe(2);
+      } finally {
+        client.release();
+      }
     },
   );
 });

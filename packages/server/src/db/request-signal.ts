@@ -40,18 +40,17 @@ export const statementGate: Logger = {
   },
 };
 
-/** Asks PostgreSQL to cancel what backend `pid` is running (a connection of its own). */
-const cancelBackend = async (url: string, pid: number) => {
-  const client = new pg.Client({ connectionString: url });
-  try {
-    await client.connect();
-    await client.query('select pg_cancel_backend($1)', [pid]);
-  } catch {
+/**
+ * Asks PostgreSQL to cancel what backend `pid` is running, over a small pool of its own: when
+ * many clients leave at once (a load test's timeouts) the cancels queue for two connections
+ * instead of each opening one and exhausting max_connections.
+ */
+const cancelBackend = (cancels: pg.Pool, pid: number): Promise<void> =>
+  cancels.query('select pg_cancel_backend($1)', [pid]).then(
+    () => undefined,
     // The statement ends on its own; the next one stops at the gate.
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-};
+    () => undefined,
+  );
 
 /**
  * On PostgreSQL, a statement still running when its request's client disconnects is cancelled
@@ -59,9 +58,20 @@ const cancelBackend = async (url: string, pid: number) => {
  * stops at once rather than at its end. The answer (and the connection's return to the pool)
  * waits until the cancel was delivered: a late cancel cannot reach the next request's
  * statement. PGlite runs a statement in this thread without interruption; there the next
- * statement stops.
+ * statement stops. Streams and cursors (a query object with `submit`, e.g. COPY) are passed
+ * through untouched: they stop at the gate of their next statement. Returns the pool of the
+ * cancels, to be ended with the database.
  */
-export const cancelOnAbort = (pool: pg.Pool, url: string) => {
+export const cancelOnAbort = (pool: pg.Pool, url: string): pg.Pool => {
+  const cancels = new pg.Pool({
+    connectionString: url,
+    max: 2,
+    idleTimeoutMillis: 1_000,
+    allowExitOnIdle: true,
+  });
+  cancels.on('error', () => {
+    // An idle cancel connection lost; the next cancel opens another.
+  });
   // pg-pool calls a waiting caller back from another caller's release: run the callback in the
   // waiting caller's request (or in none), so its statement is tied to its own signal.
   // (AsyncResource.bind does the same at several times the cost: measured 1.5% of the CPU.)
@@ -78,10 +88,11 @@ export const cancelOnAbort = (pool: pg.Pool, url: string) => {
     const pid = () => (client as unknown as { processID: number }).processID;
     client.query = function (this: pg.PoolClient, ...args: unknown[]) {
       const signal = requestSignal.getStore();
-      if (!signal) return query.apply(this, args);
+      const submittable = typeof (args[0] as { submit?: unknown } | null)?.submit === 'function';
+      if (!signal || submittable) return query.apply(this, args);
       let cancelling: Promise<void> | undefined;
       const onAbort = () => {
-        cancelling = cancelBackend(url, pid());
+        cancelling = cancelBackend(cancels, pid());
       };
       signal.addEventListener('abort', onAbort, { once: true });
       const settled = async () => {
@@ -93,7 +104,10 @@ export const cancelOnAbort = (pool: pg.Pool, url: string) => {
       // pool.query calls back; a checked-out client (a transaction) is awaited.
       if (typeof callback === 'function') {
         args[args.length - 1] = (error: unknown, result: unknown) => {
-          settled().then(() => callback(error && failed(error), result));
+          // Called back outside the promise, as pg would: a throw in it is not swallowed.
+          void settled().then(() =>
+            process.nextTick(callback as (...a: unknown[]) => void, error && failed(error), result),
+          );
         };
         return query.apply(this, args);
       }
@@ -109,4 +123,5 @@ export const cancelOnAbort = (pool: pg.Pool, url: string) => {
       );
     } as typeof client.query;
   });
+  return cancels;
 };
