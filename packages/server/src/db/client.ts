@@ -50,12 +50,9 @@ export const openDatabase = async (options: TOpenOptions): Promise<TDatabase> =>
     pool.on('error', () => {
       // An idle client lost its connection; the pool replaces it on next use.
     });
-    const cancels = cancelOnAbort(pool, options.url);
+    cancelOnAbort(pool, options.url);
     const db = drizzlePg(pool, { schema, logger: statementGate }) as unknown as TExecutor;
-    const close = async () => {
-      await Promise.all([pool.end(), cancels.end()]);
-    };
-    return { kind: 'postgres', db, pool, close };
+    return { kind: 'postgres', db, pool, close: () => pool.end() };
   }
   let lock: TDirLock | undefined;
   if (options.dataDir) {

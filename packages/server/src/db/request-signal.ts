@@ -41,16 +41,23 @@ export const statementGate: Logger = {
 };
 
 /**
- * Asks PostgreSQL to cancel what backend `pid` is running, over a small pool of its own: when
- * many clients leave at once (a load test's timeouts) the cancels queue for two connections
- * instead of each opening one and exhausting max_connections.
+ * Asks PostgreSQL to cancel what backend `pid` is running, from a connection of its own. (A
+ * shared pool of two for the cancels was tried, to bound the connections when many clients leave
+ * at once: under the load bench's end, 200 connections closed mid-write, one transaction was left
+ * idle holding the audit chain's advisory lock and every later write waited on it; cause not
+ * established, so one connection per cancel, which ran clean.)
  */
-const cancelBackend = (cancels: pg.Pool, pid: number): Promise<void> =>
-  cancels.query('select pg_cancel_backend($1)', [pid]).then(
-    () => undefined,
+const cancelBackend = async (url: string, pid: number) => {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    await client.query('select pg_cancel_backend($1)', [pid]);
+  } catch {
     // The statement ends on its own; the next one stops at the gate.
-    () => undefined,
-  );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+};
 
 /**
  * On PostgreSQL, a statement still running when its request's client disconnects is cancelled
@@ -59,19 +66,9 @@ const cancelBackend = (cancels: pg.Pool, pid: number): Promise<void> =>
  * waits until the cancel was delivered: a late cancel cannot reach the next request's
  * statement. PGlite runs a statement in this thread without interruption; there the next
  * statement stops. Streams and cursors (a query object with `submit`, e.g. COPY) are passed
- * through untouched: they stop at the gate of their next statement. Returns the pool of the
- * cancels, to be ended with the database.
+ * through untouched: they stop at the gate of their next statement.
  */
-export const cancelOnAbort = (pool: pg.Pool, url: string): pg.Pool => {
-  const cancels = new pg.Pool({
-    connectionString: url,
-    max: 2,
-    idleTimeoutMillis: 1_000,
-    allowExitOnIdle: true,
-  });
-  cancels.on('error', () => {
-    // An idle cancel connection lost; the next cancel opens another.
-  });
+export const cancelOnAbort = (pool: pg.Pool, url: string) => {
   // pg-pool calls a waiting caller back from another caller's release: run the callback in the
   // waiting caller's request (or in none), so its statement is tied to its own signal.
   // (AsyncResource.bind does the same at several times the cost: measured 1.5% of the CPU.)
@@ -92,7 +89,7 @@ export const cancelOnAbort = (pool: pg.Pool, url: string): pg.Pool => {
       if (!signal || submittable) return query.apply(this, args);
       let cancelling: Promise<void> | undefined;
       const onAbort = () => {
-        cancelling = cancelBackend(cancels, pid());
+        cancelling = cancelBackend(url, pid());
       };
       signal.addEventListener('abort', onAbort, { once: true });
       const settled = async () => {
@@ -123,5 +120,4 @@ export const cancelOnAbort = (pool: pg.Pool, url: string): pg.Pool => {
       );
     } as typeof client.query;
   });
-  return cancels;
 };
