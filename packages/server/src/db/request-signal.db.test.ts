@@ -1,5 +1,8 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type pg from 'pg';
@@ -159,5 +162,61 @@ describe(`statements of a request whose client has gone (${testDbKind()})`, () =
         client.release();
       }
     },
+  );
+
+  it.runIf(testDbKind() === 'pg')(
+    'leaves no transaction open when many clients leave in the middle of their writes',
+    async () => {
+      const app = new Hono<TAppEnv>();
+      app.onError(handleError);
+      app.use('/api/*', admitRequests(new RequestQueue({ maxInflight: 20, maxQueue: 500 })));
+      // Like a write with its audit row: the chain's lock, a read, a write, in one transaction.
+      app.post('/api/write', async (c) => {
+        await services.database.db.transaction(async (tx) => {
+          await tx.execute(sql`select pg_advisory_xact_lock(4242)`);
+          await tx.execute(sql`select count(*) from signal_probe`);
+          await tx.execute(sql`select pg_sleep(0.001)`);
+          await tx.execute(sql`insert into signal_probe values ('write')`);
+        });
+        return c.json({ ok: true });
+      });
+      // Real sockets, closed by the client at staggered moments (the node server aborts the
+      // request's signal when its socket closes before the answer).
+      const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+      await new Promise((r) => server.once('listening', r));
+      const { port } = server.address() as AddressInfo;
+      const statuses = await Promise.all(
+        Array.from(
+          { length: 150 },
+          (_, i) =>
+            new Promise<number>((resolve) => {
+              const req = http.request(
+                { host: '127.0.0.1', port, path: '/api/write', method: 'POST', agent: false },
+                (res) => {
+                  res.resume();
+                  res.on('end', () => resolve(res.statusCode ?? 0));
+                },
+              );
+              req.on('error', () => resolve(0));
+              req.end();
+              setTimeout(() => req.destroy(), (i * 7) % 60);
+            }),
+        ),
+      );
+      server.close();
+      expect(statuses.filter((s) => s === 0).length).toBeGreaterThan(0);
+      expect(statuses.every((s) => s === 0 || s === 200)).toBe(true);
+      // Every transaction ended: none idle holding the lock, and the next write gets it.
+      const open = async () =>
+        (
+          (await services.database.db.execute(
+            sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
+          )) as { rows: Array<{ n: number }> }
+        ).rows[0]!.n;
+      await expect.poll(open, { timeout: 5_000 }).toBe(0);
+      const after = await app.request(new Request('http://x/api/write', { method: 'POST' }));
+      expect(after.status).toBe(200);
+    },
+    30_000,
   );
 });
