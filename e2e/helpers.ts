@@ -40,14 +40,14 @@ export const idNumber = (first17: string): string =>
   first17 + '10X98765432'[[...first17].reduce((s, d, i) => s + Number(d) * WEIGHTS[i]!, 0) % 11]!;
 
 /**
- * Chooses an enabled option of the antd Select labelled `label` — the one showing `option`, or
- * the first once the options have loaded — and checks the select then shows a value. Waits first
+ * Chooses an enabled option of the antd Select labelled `label` — the one showing `option` (a
+ * string), the one at that index (a number), or the first once the options have loaded — and checks the select then shows a value. Waits first
  * until the dropdown of a select chosen just before has faded out (an option there is a target
  * that vanishes under the click). A click can be lost while a dropdown opens or its options
  * re-render (seen in CI: an edit saved the old 学历; a campaign never published): then the
  * select's own dropdown is still open, and the option is chosen again in it.
  */
-const choose = async (page: Page, label: string, option?: string) => {
+const choose = async (page: Page, label: string, option?: string | number) => {
   const input = page.getByLabel(label, { exact: true });
   const value = page
     .locator('.ant-select', { has: input })
@@ -62,10 +62,11 @@ const choose = async (page: Page, label: string, option?: string) => {
       });
       await input.click();
     }
-    await (option ? options.filter({ hasText: option }) : options)
-      .first()
-      .click({ timeout: 5_000 });
-    if (option) await expect(value).toContainText(option, { timeout: 2_000 });
+    await (typeof option === 'string'
+      ? options.filter({ hasText: option }).first()
+      : options.nth(option ?? 0)
+    ).click({ timeout: 5_000 });
+    if (typeof option === 'string') await expect(value).toContainText(option, { timeout: 2_000 });
     else await expect(value).toHaveCount(1, { timeout: 2_000 });
     // Seen in CI: the value set and the dropdown still open over the next field; choosing the
     // selected option again closes it.
@@ -78,6 +79,10 @@ export const chooseOption = (page: Page, label: string, option: string) =>
 
 /** Chooses the first enabled option (e.g. a community with a free post) once options load. */
 export const chooseFirstOption = (page: Page, label: string) => choose(page, label);
+
+/** Chooses the enabled option at `index` (0-based) once the options have loaded. */
+export const chooseNthOption = (page: Page, label: string, index: number) =>
+  choose(page, label, index);
 
 /**
  * Opens the org tree-select labelled `label` and walks down the given node names. Children load

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { adminCredentials, chooseOrg, fillDate, loginAs } from './helpers.ts';
+import { adminCredentials, chooseNthOption, chooseOrg, fillDate, loginAs } from './helpers.ts';
 
 // A long flow through several pages; the shared test machine can be slow.
 test.describe.configure({ timeout: 240_000 });
@@ -18,8 +18,8 @@ test('[SECOND] a secondment refused by the 5% limit, with the rule quoted', asyn
   for (let i = 0; i < 4 && !refused; i++) {
     await page.getByRole('button', { name: '申请借调（挂职）' }).click();
     const modal = page.locator('.ant-modal:visible');
-    await modal.getByLabel('人员').click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').nth(i).click();
+    // The workers load when the dropdown opens: an option clicked before they did was lost (CI).
+    await chooseNthOption(page, '人员', i);
     await modal.getByLabel('借调（挂职）单位').fill('兴庆区民政局');
     await modal.getByLabel('事由').fill('重大工作任务');
     await fillDate(page, '开始日期', iso(7));
