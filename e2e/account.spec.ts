@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { adminCredentials, logout } from './helpers.ts';
+import { adminCredentials, apiLogin, logout } from './helpers.ts';
 
 const NEW_PASSWORD = 'Brand-New-Pass9';
 
@@ -9,9 +9,7 @@ test('[ACCOUNT] a new account must replace its temporary password before anythin
 }) => {
   // The administrator creates an account through the API; it gets a temporary password.
   const { username, password } = adminCredentials();
-  const login = await request.post('/api/auth/login', { data: { username, password } });
-  expect(login.status()).toBe(200);
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const headers = await apiLogin(request, { username, password });
   const name = `e2e-${Date.now() % 1_000_000}`;
   const created = await request.post('/api/users', {
     data: {
@@ -20,7 +18,7 @@ test('[ACCOUNT] a new account must replace its temporary password before anythin
       role: 'street-admin',
       orgCode: '640104001000',
     },
-    headers: { 'X-CSRF-Token': csrfToken },
+    headers,
   });
   expect(created.status()).toBe(201);
   const { temporaryPassword } = (await created.json()) as { temporaryPassword: string };

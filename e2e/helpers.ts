@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { type APIRequestContext, expect, type Page } from '@playwright/test';
 import { E2E_DATA_DIR } from './playwright.config.ts';
 
 /** The generated password of the first administrator, as written by the server on first start. */
@@ -8,6 +8,20 @@ export const adminCredentials = (): { username: string; password: string } => {
   const text = fs.readFileSync(path.join(E2E_DATA_DIR, 'initial-admin.txt'), 'utf8');
   const value = (key: string) => text.match(new RegExp(`^${key}=(.+)$`, 'm'))?.[1] ?? '';
   return { username: value('username'), password: value('password') };
+};
+
+/**
+ * Logs `request` in through the API and gives the headers its writes need (the session's CSRF
+ * token). A refused login fails here, with its answer, not at the first write.
+ */
+export const apiLogin = async (
+  request: APIRequestContext,
+  credentials: { username: string; password: string },
+): Promise<{ 'X-CSRF-Token': string }> => {
+  const login = await request.post('/api/auth/login', { data: credentials });
+  expect(login.status(), await login.text()).toBe(200);
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return { 'X-CSRF-Token': csrfToken };
 };
 
 /** Logs in through the login page, as a user would. */

@@ -1,5 +1,5 @@
 import { type APIRequestContext, expect, test } from '@playwright/test';
-import { adminCredentials, fillDate, idNumber, loginAs, logout } from './helpers.ts';
+import { adminCredentials, apiLogin, fillDate, idNumber, loginAs, logout } from './helpers.ts';
 
 const NEW_PASSWORD = 'Pay-Locker-Pass9';
 
@@ -9,22 +9,17 @@ const newAccount = async (
   role: string,
   orgCode: string,
 ): Promise<{ username: string; password: string }> => {
-  const admin = adminCredentials();
-  const login = await request.post('/api/auth/login', { data: admin });
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const headers = await apiLogin(request, adminCredentials());
   const username = `e2e-lock-${Date.now() % 1_000_000}`;
   const created = await request.post('/api/users', {
     data: { username, displayName: '市民政局经办人', role, orgCode },
-    headers: { 'X-CSRF-Token': csrfToken },
+    headers,
   });
   expect(created.status()).toBe(201);
   const { temporaryPassword } = (await created.json()) as { temporaryPassword: string };
-  const own = await request.post('/api/auth/login', {
-    data: { username, password: temporaryPassword },
-  });
   const changed = await request.post('/api/auth/password', {
     data: { oldPassword: temporaryPassword, newPassword: NEW_PASSWORD },
-    headers: { 'X-CSRF-Token': ((await own.json()) as { csrfToken: string }).csrfToken },
+    headers: await apiLogin(request, { username, password: temporaryPassword }),
   });
   expect(changed.status()).toBe(200);
   return { username, password: NEW_PASSWORD };
@@ -99,8 +94,7 @@ test("[PAY] a worker's 薪酬 tab: each figure with its 为什么 and clause", a
   test.setTimeout(120_000);
   // A 网格员 (套改表 “其他人员”) since 2021-03-01, 本科, 助理社会工作师 (2022).
   const admin = adminCredentials();
-  const login = await request.post('/api/auth/login', { data: admin });
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const headers = await apiLogin(request, admin);
   const created = await request.post('/api/workers', {
     data: {
       name: '薪酬测试',
@@ -113,7 +107,7 @@ test("[PAY] a worker's 薪酬 tab: each figure with its 为什么 and clause", a
       certificateLevel: '助理社会工作师',
       certificateDate: '2022-01-01',
     },
-    headers: { 'X-CSRF-Token': csrfToken },
+    headers,
   });
   expect(created.status(), await created.text()).toBe(201);
   const { id } = (await created.json()) as { id: string };
@@ -150,9 +144,7 @@ test("[PAY] a month split at a new post: the 分段计算 table on the worker's 
   // 网格员 (其他人员) since 2020: 6年 → 2级 1.20, 2400元; 副主任 (副职) from 16 November 2026:
   // 4-6年 → 5级 1.35, 2700元 (004 附件 套改表). November: 1200.00 + 1350.00 = 2550.00元.
   const admin = adminCredentials();
-  const login = await request.post('/api/auth/login', { data: admin });
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const headers = { 'X-CSRF-Token': csrfToken };
+  const headers = await apiLogin(request, admin);
   const created = await request.post('/api/workers', {
     data: {
       name: '分段测试',
