@@ -1,5 +1,6 @@
 import {
   coefficientText,
+  maxDate,
   NO_YEARS,
   type TCompiledPack,
   type TPayPart,
@@ -241,7 +242,7 @@ export const computeMonthLines = (
     for (const i of members) {
       const w = workers[i] as TPayWorkerRow;
       // The day of joining, or the pack's first day when it joins before the pack starts.
-      const evalOn = [evalDateOf(w, month), start].sort().at(-1) as string;
+      const evalOn = maxDate(evalDateOf(w, month), start);
       const district = ctx.districtOf(w);
       if (!w.postTitle) {
         lines[i] = openLine(w, month, packId, evalOn, '未填写职务，无法确定岗位类别', null);
