@@ -70,7 +70,7 @@ export const registerPolicyCommand = (program: Command): void => {
     .command('test [pack]')
     .description('运行政策包 tests/*.yaml 中的用例（逐条与批量两种计算须一致）')
     .option('--dir <dir>', '政策包目录', DEFAULT_POLICIES)
-    .option('-v, --verbose', '列出每个用例')
+    .option('--verbose', '列出每个用例')
     .action(async (pack: string | undefined, opts: { dir: string; verbose?: boolean }) => {
       const registry = await loadRegistry(opts.dir);
       const results = runCases(registry, pack);
@@ -137,7 +137,12 @@ export const registerPolicyCommand = (program: Command): void => {
   policy
     .command('eval <pack> <evaluation>')
     .description(`对一个输入求值并输出 JSON（evaluation：${EVALUATIONS.join('|')}）`)
-    .requiredOption('--date <date>', '求值日期 YYYY-MM-DD')
+    .option('--date <date>', '求值日期 YYYY-MM-DD')
+    .option('--month <month>', '按整月计算薪酬 YYYY-MM（仅 pay）：月内政策或档案变化处分段')
+    .option(
+      '--records <file>',
+      '与 --month 同用：月内档案变化 JSON 数组 [{ "on": 日期, "input": {…} }]',
+    )
     .requiredOption('--input <file>', '输入 JSON 文件，- 表示标准输入')
     .option('--dir <dir>', '政策包目录', DEFAULT_POLICIES)
     .option('--no-trace', '不输出计算过程')
@@ -145,7 +150,14 @@ export const registerPolicyCommand = (program: Command): void => {
       async (
         packId: string,
         evaluation: string,
-        opts: { date: string; input: string; dir: string; trace: boolean },
+        opts: {
+          date?: string;
+          month?: string;
+          records?: string;
+          input: string;
+          dir: string;
+          trace: boolean;
+        },
       ) => {
         if (!(EVALUATIONS as readonly string[]).includes(evaluation)) {
           throw new AppError(
@@ -153,15 +165,39 @@ export const registerPolicyCommand = (program: Command): void => {
             `未知的求值「${evaluation}」，可选：${EVALUATIONS.join('、')}`,
           );
         }
-        const [registry, input] = await Promise.all([
+        if (opts.month ? opts.date || evaluation !== 'pay' : !opts.date)
+          throw new AppError(
+            'BAD_REQUEST',
+            opts.month
+              ? '--month 只用于 pay，且不与 --date 同用（月内的求值日期由政策包和入职日决定）'
+              : '请给出 --date YYYY-MM-DD（或 pay 的 --month YYYY-MM）',
+          );
+        if (opts.records && !opts.month)
+          throw new AppError('BAD_REQUEST', '--records 须与 --month 同用');
+        const [registry, input, records] = await Promise.all([
           loadRegistry(opts.dir),
           readInput(opts.input),
+          opts.records ? readInput(opts.records) : undefined,
         ]);
-        const result = registry.at(packId, opts.date)[evaluation as TEvaluation](input);
+        if (records !== undefined && !Array.isArray(records))
+          throw new AppError(
+            'BAD_REQUEST',
+            '--records 应为 JSON 数组 [{ "on": 日期, "input": {…} }]',
+            {
+              where: { file: opts.records },
+            },
+          );
+        const month = opts.month;
+        const result = month
+          ? registry.payMonth(packId, month, input, records as { on: string; input: unknown }[])
+          : registry.at(packId, opts.date as string)[evaluation as TEvaluation](input);
         const value = Array.isArray(result.value)
           ? { alerts: result.value }
           : (result.value as object);
-        const out = opts.trace ? { ...value, trace: result.trace } : value;
+        const evalOn = 'evalOn' in result ? { evalOn: result.evalOn } : {};
+        const out = opts.trace
+          ? { ...evalOn, ...value, trace: result.trace }
+          : { ...evalOn, ...value };
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       },
     );

@@ -10,6 +10,18 @@ export const ZCase = z.strictObject({
   covers: z.array(z.string()).optional(),
   eval: z.enum(EVALUATIONS).optional(),
   date: ZIsoDate.optional(),
+  /**
+   * A whole month `YYYY-MM` of pay (eval pay only): the pack's `payMonth`, split where a version
+   * of the pack or the worker's record changes inside it (expect `parts`); the date is the month's.
+   */
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '应为月份 YYYY-MM（如 2020-11）' })
+    .optional(),
+  /** With `month`: the worker's record from a day inside the month on (a new post from the 16th). */
+  records: z
+    .array(z.strictObject({ on: ZIsoDate, input: z.record(z.string(), z.unknown()) }))
+    .optional(),
   input: z.record(z.string(), z.unknown()),
   /** Partial expected value: only the keys written are compared. */
   expect: z.unknown().optional(),

@@ -3,7 +3,7 @@ import type { TPayColumns } from '../batch/batch.ts';
 import type { TPolicyFile } from '../registry/pack-node.ts';
 import type { TCompiledPack, TPolicyRegistry } from '../registry/registry.ts';
 import { parseYamlSource, validateSource } from '../schema/yaml-source.ts';
-import type { TEvaluation, TGradeValue, TPayValue, TQuotaValue } from '../types.ts';
+import type { TEvaluation, TGradeValue, TPayPart, TPayValue, TQuotaValue } from '../types.ts';
 import { type TCase, ZCaseFile } from './case-schema.ts';
 
 /** One case, ready to run: where it is written and what it asks. */
@@ -45,11 +45,19 @@ export const readPackCases = (files: readonly TPolicyFile[]): TPackCase[] =>
     const file = validateSource(src, ZCaseFile);
     return file.cases.map((c, i) => {
       const ev = c.eval ?? file.defaults?.eval;
-      const date = c.date ?? file.defaults?.date;
+      const date = c.date ?? (c.month ? `${c.month}-01` : file.defaults?.date);
       if (!ev)
         throw new AppError('POLICY_INVALID', '测试用例缺少 eval', {
           where: { file: f.path, line: src.lineOf(['cases', i]), key: `cases[${i}].eval` },
         });
+      if ((c.month || c.records) && (ev !== 'pay' || !c.month))
+        throw new AppError(
+          'POLICY_INVALID',
+          '按月用例（month、records）只用于 eval: pay，且须写 month',
+          {
+            where: { file: f.path, line: src.lineOf(['cases', i]), key: `cases[${i}].month` },
+          },
+        );
       if (!date)
         throw new AppError('POLICY_INVALID', '测试用例缺少 date', {
           where: { file: f.path, line: src.lineOf(['cases', i]), key: `cases[${i}].date` },
@@ -191,10 +199,10 @@ export const batchDisagreements = (
  */
 export const runPackCase = (registry: TPolicyRegistry, pc: TPackCase): TCaseResult => {
   const c = pc.case;
-  const failures: string[] = [];
   let reg = registry;
   if (c.draft) reg = registry.draft(pc.pack, { id: `${pc.pack}-case-draft`, ...c.draft });
   const packId = c.draft ? `${pc.pack}-case-draft` : pc.pack;
+  if (c.month) return runMonthCase(reg, packId, pc, c.month);
   let pack: TCompiledPack;
   try {
     pack = reg.at(packId, pc.date);
@@ -209,11 +217,24 @@ export const runPackCase = (registry: TPolicyRegistry, pc: TPackCase): TCaseResu
       batch: 'n/a',
     };
   }
+  const run = evaluateCase(c, () => pack[pc.eval](c.input));
+  const diffs = batchDisagreements(pack, pc.eval, c.input, run.value, run.error !== undefined);
+  return caseResult(pc, run, diffs);
+};
+
+type TCaseRun = { value: unknown; rules: string[]; error?: Error; failures: string[] };
+
+/** Evaluates a case and checks what it expects: value, error and rules in the trace. */
+const evaluateCase = (
+  c: TCase,
+  evaluate: () => { value: unknown; trace: readonly { rule: string }[] },
+): TCaseRun => {
+  const failures: string[] = [];
   let value: unknown;
   let rules: string[] = [];
   let error: Error | undefined;
   try {
-    const r = pack[pc.eval](c.input);
+    const r = evaluate();
     value = r.value;
     rules = [...new Set(r.trace.map((s) => s.rule))];
   } catch (e) {
@@ -230,8 +251,55 @@ export const runPackCase = (registry: TPolicyRegistry, pc: TPackCase): TCaseResu
   }
   for (const r of c.expectRules ?? [])
     if (!rules.includes(r)) failures.push(`轨迹中没有规则「${r}」（有：${rules.join('、')}）`);
-  const diffs = batchDisagreements(pack, pc.eval, c.input, value, error !== undefined);
+  return { value, rules, error, failures };
+};
+
+const caseResult = (pc: TPackCase, run: TCaseRun, diffs: string[] | null): TCaseResult => {
+  const failures = [...run.failures, ...(diffs ?? []).map((d) => `批量与逐条不一致：${d}`)];
   const batch = diffs === null ? 'n/a' : diffs.length === 0 ? 'agree' : 'disagree';
-  if (diffs?.length) failures.push(...diffs.map((d) => `批量与逐条不一致：${d}`));
-  return { case: pc, passed: failures.length === 0, failures, rules, batch, value };
+  return {
+    case: pc,
+    passed: failures.length === 0,
+    failures,
+    rules: run.rules,
+    batch,
+    value: run.value,
+  };
+};
+
+/**
+ * A whole month of pay (`month:`): the registry's payMonth, and, without records inside the
+ * month, the batch's batchPayMonth for the same row — month total, days and every part.
+ */
+const runMonthCase = (
+  reg: TPolicyRegistry,
+  packId: string,
+  pc: TPackCase,
+  month: string,
+): TCaseResult => {
+  const c = pc.case;
+  const run = evaluateCase(c, () => reg.payMonth(packId, month, c.input, c.records));
+  if (c.records?.length) return caseResult(pc, run, null);
+  let out: ReturnType<TPolicyRegistry['batchPayMonth']>['out'];
+  try {
+    out = reg.batchPayMonth(packId, month, [c.input]).out;
+  } catch (e) {
+    const failed = run.error !== undefined;
+    return caseResult(pc, run, failed ? [] : [`批量计算报错：${(e as Error).message}`]);
+  }
+  if (run.error)
+    return caseResult(pc, run, out.error[0] !== 0 ? [] : ['逐条计算报错，但批量计算未报错']);
+  const v = run.value as TPayValue;
+  const diffs: string[] = [];
+  const cmp = (name: string, a: unknown, b: unknown): void => {
+    if (JSON.stringify(a) !== JSON.stringify(b))
+      diffs.push(`${name}：逐条 ${JSON.stringify(a)}，批量 ${JSON.stringify(b)}`);
+  };
+  if (out.error[0] !== 0) diffs.push(`批量计算报错（代码${out.error[0]}），逐条计算未报错`);
+  cmp('paidDays', v.paidDays, out.paidDays[0]);
+  cmp('payableFen', v.payableFen, out.payableFen[0]);
+  cmp('parts', v.parts?.length ?? 1, out.parts[0]);
+  const part = (p: TPayPart) => [p.from, p.to, p.paidDays, p.payableFen];
+  cmp('parts[]', v.parts?.map(part), out.partList[0]?.map(part));
+  return caseResult(pc, run, diffs);
 };
