@@ -17,7 +17,12 @@ import { loadMasterKey } from './security/field-crypto.ts';
 /** Opens the configured database (PGlite in DATA_DIR unless DATABASE_URL is set). */
 export const openConfiguredDatabase = (config: TConfig): Promise<TDatabase> =>
   config.DATABASE_URL
-    ? openDatabase({ kind: 'postgres', url: config.DATABASE_URL, max: config.DB_POOL_MAX })
+    ? openDatabase({
+        kind: 'postgres',
+        url: config.DATABASE_URL,
+        max: config.DB_POOL_MAX,
+        maxCancels: config.DB_CANCEL_MAX_INFLIGHT,
+      })
     : openDatabase({ kind: 'pglite', dataDir: config.dataDir });
 
 /** Opens the database, applies migrations and builds the long-lived services. */

@@ -44,6 +44,11 @@ export const ZConfig = z.object({
   /** Connections of the PostgreSQL pool (each server process). */
   DB_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   /**
+   * Statement cancels of disconnected requests in flight at once, per process (each opens one
+   * short connection); beyond it a statement runs to its end. 0: never cancel.
+   */
+  DB_CANCEL_MAX_INFLIGHT: z.coerce.number().int().min(0).max(100).default(4),
+  /**
    * API requests handled at once by this process (admission control, http/request-queue.ts);
    * the rest wait in FIFO order. Default: 4 on PGlite (one connection), 2 × DB_POOL_MAX on
    * PostgreSQL.

@@ -10,7 +10,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { acquireDirLock, type TDirLock } from './dir-lock.ts';
-import { cancelOnAbort, statementGate } from './request-signal.ts';
+import { cancelOnAbort, statementGate, type TCancelStats } from './request-signal.ts';
 import * as schema from './schema/index.ts';
 
 export type TSchema = typeof schema;
@@ -24,6 +24,8 @@ export type TDatabase = {
   pglite?: PGlite;
   /** The node-postgres pool (PostgreSQL mode only). */
   pool?: pg.Pool;
+  /** Counters of the statement cancels of disconnected requests (PostgreSQL mode only). */
+  cancels?: TCancelStats;
   close: () => Promise<void>;
 };
 
@@ -38,7 +40,16 @@ const CHECKPOINT_MS = 5 * 60_000;
 
 export type TOpenOptions =
   | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob; lock?: boolean }
-  | { kind: 'postgres'; url: string; max?: number };
+  | {
+      kind: 'postgres';
+      url: string;
+      max?: number;
+      /** Statement cancels in flight at once (config DB_CANCEL_MAX_INFLIGHT). */
+      maxCancels?: number;
+    };
+
+/** Default of DB_CANCEL_MAX_INFLIGHT. */
+export const DEFAULT_MAX_CANCELS = 4;
 
 /**
  * Opens PGlite in a data directory (holding a lock file so a second process cannot open it)
@@ -50,9 +61,9 @@ export const openDatabase = async (options: TOpenOptions): Promise<TDatabase> =>
     pool.on('error', () => {
       // An idle client lost its connection; the pool replaces it on next use.
     });
-    cancelOnAbort(pool, options.url);
+    const cancels = cancelOnAbort(pool, options.url, options.maxCancels ?? DEFAULT_MAX_CANCELS);
     const db = drizzlePg(pool, { schema, logger: statementGate }) as unknown as TExecutor;
-    return { kind: 'postgres', db, pool, close: () => pool.end() };
+    return { kind: 'postgres', db, pool, cancels, close: () => pool.end() };
   }
   let lock: TDirLock | undefined;
   if (options.dataDir) {

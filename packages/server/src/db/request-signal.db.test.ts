@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { Hono } from 'hono';
-import type pg from 'pg';
+import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TServices } from '../context.ts';
@@ -13,7 +13,8 @@ import type { TAppEnv } from '../http/env.ts';
 import { handleError } from '../http/middleware.ts';
 import { admitRequests, RequestQueue } from '../http/request-queue.ts';
 import { createTestServices, testDbKind } from '../testing/test-db.ts';
-import { outsideRequest, runWithRequestSignal } from './request-signal.ts';
+import { openDatabase } from './client.ts';
+import { CANCEL_APPLICATION_NAME, outsideRequest, runWithRequestSignal } from './request-signal.ts';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
@@ -216,6 +217,121 @@ describe(`statements of a request whose client has gone (${testDbKind()})`, () =
       await expect.poll(open, { timeout: 5_000 }).toBe(0);
       const after = await app.request(new Request('http://x/api/write', { method: 'POST' }));
       expect(after.status).toBe(200);
+    },
+    30_000,
+  );
+
+  it.runIf(testDbKind() === 'pg')(
+    'opens at most DB_CANCEL_MAX_INFLIGHT cancel connections when many clients leave at once; the rest run to their end',
+    async () => {
+      const url = (services.database.pool as pg.Pool).options.connectionString!;
+      const maxCancels = 2;
+      const clients = 16;
+      // A pool larger than the bound, so that 16 statements run at once and all lose their client.
+      const database = await openDatabase({ kind: 'postgres', url, max: clients, maxCancels });
+      const watcher = new pg.Client({ connectionString: url });
+      await watcher.connect();
+      const server = serve({
+        fetch: (() => {
+          const app = new Hono<TAppEnv>();
+          app.onError(handleError);
+          app.use('/api/*', admitRequests(new RequestQueue({ maxInflight: 50, maxQueue: 50 })));
+          // A write holding the chain's lock (shared here, so all run at once) over a slow read.
+          app.post('/api/slow', async (c) => {
+            await database.db.transaction(async (tx) => {
+              await tx.execute(sql`select pg_advisory_xact_lock_shared(4343)`);
+              await tx.execute(sql`select pg_sleep(1.5)`);
+              await tx.execute(sql`insert into signal_probe values ('slow')`);
+            });
+            return c.json({ ok: true });
+          });
+          return app.fetch;
+        })(),
+        port: 0,
+        hostname: '127.0.0.1',
+      });
+      try {
+        await new Promise((r) => server.once('listening', r));
+        const { port } = server.address() as AddressInfo;
+        const count = async (where: string) =>
+          (
+            await watcher.query(
+              `select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and ${where}`,
+              [],
+            )
+          ).rows[0].n as number;
+        const requests = Array.from({ length: clients }, () => {
+          const req = http.request({
+            host: '127.0.0.1',
+            port,
+            path: '/api/slow',
+            method: 'POST',
+            agent: false,
+          });
+          const done = new Promise<number>((resolve) => {
+            req.on('response', (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode ?? 0));
+            });
+            req.on('error', () => resolve(0));
+          });
+          req.end();
+          return { req, done };
+        });
+        await expect
+          .poll(() => count(`query = 'select pg_sleep(1.5)' and state = 'active'`), {
+            timeout: 10_000,
+            interval: 20,
+          })
+          .toBe(clients);
+        // Every client leaves at once (the client side errs at once); sample the server's
+        // connections until every statement has ended there and no cancel is in flight.
+        const t0 = performance.now();
+        for (const { req } of requests) req.destroy();
+        expect(await Promise.all(requests.map((r) => r.done))).toEqual(Array(clients).fill(0));
+        let mostCancels = 0;
+        let mostBackends = 0;
+        for (;;) {
+          const row = (
+            await watcher.query(
+              `select count(*)::int as backends,
+                 count(*) filter (where application_name = $1)::int as cancels,
+                 count(*) filter (where state <> 'idle')::int as busy
+               from pg_stat_activity
+               where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`,
+              [CANCEL_APPLICATION_NAME],
+            )
+          ).rows[0] as { backends: number; cancels: number; busy: number };
+          mostCancels = Math.max(mostCancels, row.cancels);
+          mostBackends = Math.max(mostBackends, row.backends);
+          if (row.busy === 0 && database.cancels!.inflight === 0) break;
+          if (performance.now() - t0 > 15_000) break;
+        }
+        const elapsed = performance.now() - t0;
+        // The server's connections: the pool's 16 (+ the services' own pool, idle) and at most
+        // two cancels at any moment.
+        const servicesPool = (services.database.pool as pg.Pool).totalCount;
+        expect(mostCancels).toBeLessThanOrEqual(maxCancels);
+        expect(mostBackends).toBeLessThanOrEqual(clients + servicesPool + maxCancels);
+        const stats = database.cancels!;
+        expect(stats.peak).toBeLessThanOrEqual(maxCancels);
+        expect(stats.sent + stats.failed + stats.skipped).toBe(clients);
+        expect(stats.skipped).toBeGreaterThan(0);
+        expect(stats.inflight).toBe(0);
+        // The skipped statements ran to their end (1.5 s), and stopped there.
+        expect(elapsed).toBeLessThan(10_000);
+        expect(await probes()).not.toContain('slow');
+        // No transaction left open, no lock held: an exclusive lock on the chain is free.
+        expect(await count(`state like 'idle in transaction%'`)).toBe(0);
+        expect(await count(`application_name = '${CANCEL_APPLICATION_NAME}'`)).toBe(0);
+        const free = await watcher.query('select pg_try_advisory_lock(4343) as ok');
+        expect(free.rows[0].ok).toBe(true);
+        await watcher.query('select pg_advisory_unlock(4343)');
+      } finally {
+        server.close();
+        await watcher.end();
+        await database.close();
+      }
     },
     30_000,
   );

@@ -40,20 +40,50 @@ export const statementGate: Logger = {
   },
 };
 
+/** The name the cancels' connections carry in pg_stat_activity. */
+export const CANCEL_APPLICATION_NAME = 'shegong-cancel';
+
+/** How long a cancel may take to connect; the request's answer waits for it at most this long. */
+const CANCEL_CONNECT_TIMEOUT_MS = 3_000;
+
+/** Counters of the cancels of one process (exposed on the database as `cancels`). */
+export type TCancelStats = {
+  /** Cancels allowed at once (each opens a connection of its own). */
+  readonly maxInflight: number;
+  /** Cancel connections open now, and the most at once. */
+  inflight: number;
+  peak: number;
+  /** Cancels delivered (`pg_cancel_backend` ran), and those that could not connect or run. */
+  sent: number;
+  failed: number;
+  /** Statements left to run to their end because `maxInflight` cancels were already in flight. */
+  skipped: number;
+};
+
 /**
- * Asks PostgreSQL to cancel what backend `pid` is running, from a connection of its own. (A
- * shared pool of two for the cancels was tried, to bound the connections when many clients leave
- * at once: under the load bench's end, 200 connections closed mid-write, one transaction was left
+ * Asks PostgreSQL to cancel what backend `pid` is running, from a connection of its own (one
+ * statement in autocommit: nothing is left open). (A shared pool of two for the cancels was
+ * tried: under the load bench's end, 200 connections closed mid-write, one transaction was left
  * idle holding the audit chain's advisory lock and every later write waited on it; cause not
- * established, so one connection per cancel, which ran clean.)
+ * established, fb3a9da. The bound is now a count of cancels in flight, `cancelOnAbort`, with no
+ * queue: no request waits behind another's cancel.)
  */
-const cancelBackend = async (url: string, pid: number) => {
-  const client = new pg.Client({ connectionString: url });
+const cancelBackend = async (url: string, pid: number, stats: TCancelStats) => {
+  const client = new pg.Client({
+    connectionString: url,
+    application_name: CANCEL_APPLICATION_NAME,
+    connectionTimeoutMillis: CANCEL_CONNECT_TIMEOUT_MS,
+  });
+  client.on('error', () => {
+    // A connection lost after its cancel; nothing to do.
+  });
   try {
     await client.connect();
     await client.query('select pg_cancel_backend($1)', [pid]);
+    stats.sent++;
   } catch {
     // The statement ends on its own; the next one stops at the gate.
+    stats.failed++;
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -64,11 +94,22 @@ const cancelBackend = async (url: string, pid: number) => {
  * (`pg_cancel_backend` from a connection of its own), so a long read (an export, a broad list)
  * stops at once rather than at its end. The answer (and the connection's return to the pool)
  * waits until the cancel was delivered: a late cancel cannot reach the next request's
- * statement. PGlite runs a statement in this thread without interruption; there the next
- * statement stops. Streams and cursors (a query object with `submit`, e.g. COPY) are passed
- * through untouched: they stop at the gate of their next statement.
+ * statement. At most `maxCancels` cancels are in flight in the process (each is one more
+ * connection to the server): when many clients leave at once, the statements beyond that are not
+ * cancelled — they run to their end, the request stops at its next statement, and they are
+ * counted as `skipped`. PGlite runs a statement in this thread without interruption; there the
+ * next statement stops. Streams and cursors (a query object with `submit`, e.g. COPY) are passed
+ * through untouched: they stop at the gate of their next statement. Returns the counters.
  */
-export const cancelOnAbort = (pool: pg.Pool, url: string) => {
+export const cancelOnAbort = (pool: pg.Pool, url: string, maxCancels: number): TCancelStats => {
+  const stats: TCancelStats = {
+    maxInflight: maxCancels,
+    inflight: 0,
+    peak: 0,
+    sent: 0,
+    failed: 0,
+    skipped: 0,
+  };
   // pg-pool calls a waiting caller back from another caller's release: run the callback in the
   // waiting caller's request (or in none), so its statement is tied to its own signal.
   // (AsyncResource.bind does the same at several times the cost: measured 1.5% of the CPU.)
@@ -89,7 +130,15 @@ export const cancelOnAbort = (pool: pg.Pool, url: string) => {
       if (!signal || submittable) return query.apply(this, args);
       let cancelling: Promise<void> | undefined;
       const onAbort = () => {
-        cancelling = cancelBackend(url, pid());
+        if (stats.inflight >= stats.maxInflight) {
+          stats.skipped++;
+          return;
+        }
+        stats.inflight++;
+        stats.peak = Math.max(stats.peak, stats.inflight);
+        cancelling = cancelBackend(url, pid(), stats).finally(() => {
+          stats.inflight--;
+        });
       };
       signal.addEventListener('abort', onAbort, { once: true });
       const settled = async () => {
@@ -120,4 +169,5 @@ export const cancelOnAbort = (pool: pg.Pool, url: string) => {
       );
     } as typeof client.query;
   });
+  return stats;
 };
