@@ -56,7 +56,7 @@ export const openFieldCrypto = async (
     );
   }
   const indexSuite = state.indexSuite as TCryptoSuite;
-  const fc = createFieldCrypto(masterKey, { suite, indexSuite });
+  const fc = createFieldCrypto(masterKey, { suite, indexSuite, log });
   if (fc.keyCheck() !== state.keyCheck) {
     throw new AppError(
       'CONFIG_INVALID',

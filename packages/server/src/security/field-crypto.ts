@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '@shegong/shared';
+import type { TLogger } from '../logger.ts';
 import { assertSuiteAvailable, deriveKey, macBytes, type TCryptoSuite } from './crypto-suite.ts';
 
 /**
@@ -23,7 +24,9 @@ export type TFieldCrypto = {
   /**
    * Encrypts many values (null stays null) as `encrypt` does, in a worker thread when there are
    * enough of them to pay for the trip: a bulk import's main thread reads and checks the next
-   * rows meanwhile, on the other core.
+   * rows meanwhile, on the other core. If the thread dies or cannot start, the batch is
+   * encrypted in the calling thread (same result), the failure is logged, and the next batch
+   * starts a new thread, up to MAX_ENCRYPTION_THREADS failures.
    */
   encryptMany: (plains: readonly (string | null)[]) => Promise<(string | null)[]>;
   /** Decrypts a value of either suite, under the current key or a previous one (rekey). */
@@ -49,6 +52,8 @@ export type TFieldCryptoOptions = {
   indexSuite?: TCryptoSuite;
   /** Earlier master keys still accepted by `decrypt` (while a rekey is under way). */
   previousKeys?: Buffer[];
+  /** Where a failure of the encryption thread is logged (warn). */
+  log?: Pick<TLogger, 'warn'>;
 };
 
 // Keys are KeyObjects: a cipher or HMAC built from one skips importing raw key bytes each call
@@ -234,44 +239,74 @@ parentPort.on('message', ({ id, plains }) => {
 /** Values below which `encryptMany` encrypts in the calling thread (the trip costs more). */
 const WORKER_MIN = 1000;
 
-/** A worker thread encrypting batches of values under one suite's keys; unref'd while idle. */
-const encryptionWorker = (suite: TCryptoSuite, keys: TKeySet) => {
-  let worker: Worker | undefined;
+/**
+ * Threads `encryptMany` starts in a process at most: after this many have died or failed to
+ * start, it encrypts in the calling thread for good (a thread that cannot run here, e.g. under a
+ * resource limit, is not retried for ever).
+ */
+export const MAX_ENCRYPTION_THREADS = 3;
+
+/** The thread died or could not start (not a value it failed to encrypt). */
+class ThreadFailed extends Error {}
+
+/**
+ * A worker thread encrypting batches of values under one suite's keys; unref'd while idle. When
+ * the thread dies or fails to start, its batches reject with ThreadFailed and `onFailure` is
+ * called once for it; the next batch starts a new thread.
+ */
+const encryptionWorker = (
+  suite: TCryptoSuite,
+  keys: TKeySet,
+  onFailure: (error: unknown) => void,
+) => {
+  type TJob = { resolve: (v: (string | null)[]) => void; reject: (e: Error) => void };
+  let current: { thread: Worker; waiting: Map<number, TJob> } | undefined;
   let next = 0;
-  const waiting = new Map<
-    number,
-    { resolve: (v: (string | null)[]) => void; reject: (e: Error) => void }
-  >();
-  const failAll = (error: Error) => {
-    for (const w of waiting.values()) w.reject(error);
-    waiting.clear();
-    worker = undefined;
-  };
   const start = () => {
     const workerData =
       suite === 'intl'
         ? { suite, key: keys.aesKey.export() }
         : { suite, key: gmKeys(keys).sm4Key.export(), macKey: gmKeys(keys).macKey.export() };
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData });
-    w.on('message', (m: { id: number; out?: (string | null)[]; error?: string }) => {
+    const thread = new Worker(WORKER_SOURCE, { eval: true, workerData });
+    const waiting = new Map<number, TJob>();
+    const self = { thread, waiting };
+    let failed = false;
+    // 'error' is followed by 'exit': the thread's batches fail once, and only its own (a new
+    // thread may have been started meanwhile).
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      if (current === self) current = undefined;
+      const reason = new ThreadFailed('encryption thread failed', { cause: error });
+      for (const job of waiting.values()) job.reject(reason);
+      waiting.clear();
+      onFailure(error);
+    };
+    thread.on('message', (m: { id: number; out?: (string | null)[]; error?: string }) => {
       const job = waiting.get(m.id);
       waiting.delete(m.id);
-      if (waiting.size === 0) w.unref();
+      if (waiting.size === 0) thread.unref();
       if (m.out) job?.resolve(m.out);
       else job?.reject(new Error(m.error));
     });
-    w.on('error', failAll);
-    w.on('exit', () => failAll(new Error('encryption worker exited')));
-    w.unref();
-    return w;
+    thread.on('error', fail);
+    thread.on('exit', (code) => fail(new Error(`encryption thread exited (code ${code})`)));
+    thread.unref();
+    return self;
   };
   return (plains: readonly (string | null)[]): Promise<(string | null)[]> => {
-    worker ??= start();
+    try {
+      current ??= start();
+    } catch (error) {
+      onFailure(error);
+      return Promise.reject(new ThreadFailed('encryption thread did not start', { cause: error }));
+    }
+    const { thread, waiting } = current;
     const id = next++;
-    worker.ref();
+    thread.ref();
     return new Promise((resolve, reject) => {
       waiting.set(id, { resolve, reject });
-      worker!.postMessage({ id, plains });
+      thread.postMessage({ id, plains });
     });
   };
 };
@@ -289,20 +324,29 @@ export const createFieldCrypto = (
   const ring = [current, ...(options.previousKeys ?? []).map(keySet)];
   const encrypt = (plain: string) =>
     suite === 'intl' ? encryptIntl(current, plain) : encryptGm(current, plain);
+  // Threads that died or failed to start; each is logged once, with what follows.
+  let threadFailures = 0;
+  const onThreadFailure = (error: unknown) => {
+    threadFailures++;
+    const rest =
+      threadFailures < MAX_ENCRYPTION_THREADS
+        ? '正在处理的批次改在主线程加密，下一批启动新的加密线程'
+        : `已失败 ${threadFailures} 次，此后在主线程加密（导入变慢，结果不变）`;
+    options.log?.warn({ err: error, threadFailures }, `字段加密线程异常退出或无法启动：${rest}`);
+  };
   let inWorker: ReturnType<typeof encryptionWorker> | undefined;
-  let noWorker = false;
   return {
     suite,
     indexSuite,
     encrypt,
     encryptMany: async (plains) => {
-      if (plains.length >= WORKER_MIN && !noWorker) {
-        inWorker ??= encryptionWorker(suite, current);
+      if (plains.length >= WORKER_MIN && threadFailures < MAX_ENCRYPTION_THREADS) {
+        inWorker ??= encryptionWorker(suite, current, onThreadFailure);
         try {
           return await inWorker(plains);
         } catch {
-          // No worker thread here (or it died): encrypt in this one from now on.
-          noWorker = true;
+          // The thread died or did not start (logged), or refused a value: this batch is
+          // encrypted here (a bad value then throws its own error).
         }
       }
       return plains.map((p) => (p === null ? null : encrypt(p)));
