@@ -16,7 +16,9 @@ export type TParsed<T = unknown> =
   | { ok: true; value: T | undefined }
   | { ok: false; message: string };
 
-const EMPTY: TRawCell = { kind: 'empty' };
+/** The empty cell (one object, shared). */
+export const EMPTY_CELL: TRawCell = { kind: 'empty' };
+const EMPTY = EMPTY_CELL;
 const ok = <T>(value: T | undefined): TParsed<T> => ({ ok: true, value });
 const fail = (message: string): TParsed<never> => ({ ok: false, message });
 

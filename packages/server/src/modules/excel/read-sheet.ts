@@ -1,12 +1,9 @@
-import { Readable } from 'node:stream';
 import { AppError } from '@shegong/shared';
-import type ExcelJS from 'exceljs';
-import { rawCellOf, type TRawCell } from './cells.ts';
-import { WorkbookReader } from './exceljs-reader.ts';
-import { metadataFirst } from './zip-order.ts';
+import { rawCellOf } from './cells.ts';
+import { openXlsx, type TXlsxRow } from './xlsx-reader.ts';
 
 /** A row of a sheet: its name, the row number Excel shows, and its cells from column A. */
-export type TSheetRow = { sheet: string; row: number; cells: TRawCell[] };
+export type TSheetRow = TXlsxRow;
 
 export type TFileFormat = 'xlsx' | 'csv';
 
@@ -23,38 +20,9 @@ export const sniffFormat = (file: Uint8Array): TFileFormat => {
   return 'csv';
 };
 
-const CHUNK = 64 * 1024;
-
-/** The file as a stream of chunks, counting the bytes the reader has taken (for progress). */
-const countingStream = (file: Uint8Array, onBytes?: (read: number) => void) =>
-  Readable.from(
-    (function* () {
-      for (let at = 0; at < file.length; at += CHUNK) {
-        onBytes?.(at);
-        yield Buffer.from(file.buffer, file.byteOffset + at, Math.min(CHUNK, file.length - at));
-      }
-      onBytes?.(file.length);
-    })(),
-  );
-
-type TReaderInternals = {
-  model?: { sheets?: { name: string; rId: string; state?: string }[] };
-  workbookRels?: { Id: string; Target: string }[];
-};
-
-/** The sheet's name from workbook.xml (the streaming reader only knows `sheetN.xml`). */
-const sheetInfo = (reader: TReaderInternals, id: number | string) => {
-  const rel = reader.workbookRels?.find((r) => r.Target.endsWith(`worksheets/sheet${id}.xml`));
-  const sheet = rel ? reader.model?.sheets?.find((s) => s.rId === rel.Id) : undefined;
-  return {
-    name: sheet?.name ?? `Sheet${id}`,
-    hidden: sheet?.state === 'hidden' || sheet?.state === 'veryHidden',
-  };
-};
-
 /**
- * Rows of every visible sheet of an .xlsx file, read with the ExcelJS streaming reader (memory
- * does not grow with the number of rows), or of a CSV file (UTF-8 with or without BOM, or GBK
+ * Rows of every visible sheet of an .xlsx file, in the workbook's order, read by `openXlsx`
+ * (memory does not grow with the number of rows), or of a CSV file (UTF-8 with or without BOM, or GBK
  * as Excel saves it on Chinese Windows).
  */
 export async function* readRows(
@@ -85,37 +53,20 @@ export async function* readRowBatches(
     if (batch.length > 0) yield batch;
     return;
   }
-  // Metadata first: the streaming reader needs workbook.xml and the shared strings before sheets.
-  const reader = new WorkbookReader(countingStream(metadataFirst(file), options.onBytes), {
-    sharedStrings: 'cache',
-    // Styles tell which numbers are dates (their number format).
-    styles: 'cache',
-    worksheets: 'emit',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  });
   try {
-    for await (const worksheet of reader) {
-      // `parse()` is what the sheet's row iterator reads: the rows of each chunk as events.
-      const ws = worksheet as unknown as {
-        id: number;
-        parse: () => AsyncIterable<{ eventType: string; value: unknown }[]>;
-      };
-      const info = sheetInfo(reader as unknown as TReaderInternals, ws.id);
-      for await (const events of ws.parse()) {
-        // A hidden sheet is drained: the zip is read in order.
-        if (info.hidden) continue;
-        const rows: TSheetRow[] = [];
-        for (const { eventType, value } of events) {
-          if (eventType !== 'row') continue;
-          const row = value as ExcelJS.Row;
-          const values = row.values as unknown[];
-          const cells: TRawCell[] = [];
-          for (let i = 1; i < values.length; i++) cells.push(rawCellOf(values[i]));
-          rows.push({ sheet: info.name, row: row.number, cells });
-        }
-        if (rows.length > 0) yield rows;
+    const sheets = await openXlsx(file);
+    const total = sheets.reduce((n, s) => n + s.bytes, 0) || 1;
+    let done = 0;
+    for (const sheet of sheets) {
+      // A hidden sheet is not read at all.
+      if (!sheet.hidden) {
+        const at = done;
+        yield* sheet.rows((read) =>
+          options.onBytes?.(Math.round(((at + read) / total) * file.length)),
+        );
       }
+      done += sheet.bytes;
+      options.onBytes?.(Math.round((done / total) * file.length));
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
