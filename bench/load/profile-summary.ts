@@ -2,6 +2,8 @@
 // by function, over the last N seconds of the profile (the measured run, not start-up).
 //
 //   node --import tsx bench/load/profile-summary.ts .tmp/bench-load-prof/CPU.….cpuprofile [--last 38]
+//     [--inclusive N]   also the N functions with the most total time (self + what they called
+//                       synchronously: a repository function's share of building SQL, say)
 import fs from 'node:fs';
 
 type TNode = {
@@ -22,6 +24,11 @@ const profile = JSON.parse(fs.readFileSync(args[0]!, 'utf8')) as TProfile;
 const lastAt = args.indexOf('--last');
 const keepFrom = lastAt >= 0 ? profile.endTime - Number(args[lastAt + 1]) * 1e6 : -Infinity;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parentOf = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+const inclusiveAt = args.indexOf('--inclusive');
+const inclusiveTop = inclusiveAt >= 0 ? Number(args[inclusiveAt + 1]) : 0;
+const byFunctionTotal = new Map<string, number>();
 
 const groupOf = (url: string) => {
   if (!url) return '(native)';
@@ -30,6 +37,9 @@ const groupOf = (url: string) => {
   if (url.startsWith('node:')) return url;
   return url.match(/packages\/[^/]+\/src\/(.*)/)?.[1] ?? url;
 };
+
+const fnName = (frame: TNode['callFrame']) =>
+  `${frame.functionName || '(anonymous)'} ${groupOf(frame.url)}:${frame.lineNumber + 1}`;
 
 const byGroup = new Map<string, number>();
 const byFunction = new Map<string, number>();
@@ -44,6 +54,20 @@ for (let i = 0; i < profile.samples.length; i++) {
   const fn = `${frame.functionName || '(anonymous)'} ${group}:${frame.lineNumber + 1}`;
   byGroup.set(group, (byGroup.get(group) ?? 0) + dt);
   byFunction.set(fn, (byFunction.get(fn) ?? 0) + dt);
+  if (inclusiveTop > 0) {
+    // Each function once per sample, however often it recurs on the stack.
+    const seen = new Set<string>();
+    for (
+      let id: number | undefined = profile.samples[i]!;
+      id !== undefined;
+      id = parentOf.get(id)
+    ) {
+      const name = fnName(byId.get(id)!.callFrame);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      byFunctionTotal.set(name, (byFunctionTotal.get(name) ?? 0) + dt);
+    }
+  }
   total += dt;
 }
 const top = (map: Map<string, number>, n: number) =>
@@ -55,3 +79,7 @@ const top = (map: Map<string, number>, n: number) =>
 console.log(`${(total / 1e6).toFixed(1)} s sampled`);
 console.log(`-- self time by package / source file\n${top(byGroup, 25)}`);
 console.log(`-- self time by function\n${top(byFunction, 40)}`);
+if (inclusiveTop > 0)
+  console.log(
+    `-- total time by function (self + synchronous callees)\n${top(byFunctionTotal, inclusiveTop)}`,
+  );

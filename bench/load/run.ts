@@ -263,8 +263,12 @@ const run = async (kind: 'pglite' | 'pg') => {
     console.log(`  mix: ${ops.map(([w, name]) => `${name} ${w}`).join(', ')}`);
     // Each kind of request alone, one at a time (no concurrency): what a request costs.
     const alone: string[] = [];
+    const aloneCpu: string[] = [];
     for (const [, name, op] of perOp > 0 ? ops : []) {
       const times: number[] = [];
+      // The server's CPU (user + system, /proc: 10 ms ticks) over the sequential requests of the
+      // kind: what one request of it costs the server's process, without queueing.
+      const cpu0 = cpuSeconds(server.child.pid!);
       for (let i = 0; i < perOp; i++) {
         const r = op({ headers });
         const t0 = performance.now();
@@ -277,10 +281,16 @@ const run = async (kind: 'pglite' | 'pg') => {
         times.push(performance.now() - t0);
         if (!res.ok) throw new Error(`${name}: ${res.status}`);
       }
+      aloneCpu.push(
+        `${name} ${(((cpuSeconds(server.child.pid!) - cpu0) * 1000) / perOp).toFixed(2)}`,
+      );
       times.sort((a, b) => a - b);
       alone.push(`${name} ${times[Math.floor(times.length / 2)]!.toFixed(1)}`);
     }
-    if (perOp > 0) console.log(`  alone, median ms of ${perOp}: ${alone.join(', ')}`);
+    if (perOp > 0) {
+      console.log(`  alone, median ms of ${perOp}: ${alone.join(', ')}`);
+      console.log(`  alone, server CPU ms per request: ${aloneCpu.join(', ')}`);
+    }
     const totalWeight = ops.reduce((s, [w]) => s + w, 0);
     // Baseline in the same run, first: the same connections on /api/health (session middleware
     // and one `select 1`), so the figures can be read against what this machine gives now.

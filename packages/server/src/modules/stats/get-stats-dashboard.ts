@@ -20,7 +20,7 @@ import {
 } from '@shegong/shared';
 import type { TScope } from '../../context.ts';
 import type { TExecutor } from '../../db/client.ts';
-import { findOrgInScope, listChildrenInScope, type TOrgRow } from '../org/org.repo.ts';
+import { findOrgFamilyInScope } from '../org/org.repo.ts';
 import {
   EXITED,
   ORG_DIM,
@@ -38,14 +38,13 @@ import {
   policyRegistry,
   targetDefs,
 } from './stat-policy.ts';
-import { addQuota, NO_QUOTA, quotasOf, type TQuotaSum } from './stat-quota.ts';
+import { addQuota, FINGERPRINT_DIMS, NO_QUOTA, quotasOf, type TQuotaSum } from './stat-quota.ts';
 import {
   descendantsAboveGrid,
   entriesOf,
   liveGridStats,
   nodesByCode,
-  nodesOfPath,
-  readRollup,
+  readRollupGroups,
   statOf,
   type TDescendant,
   type TNodeStats,
@@ -69,7 +68,17 @@ const CHILD_DIMS = [
   'population',
 ] as const;
 /** Everything of the node but the histogram of its communities (read only for quotas). */
-const NODE_DIMS = [...WORKER_DIMS, 'population', 'households', 'kind', ORG_DIM, PACKS_DIM, PAY_DIM];
+const NODE_DIMS = [
+  ...WORKER_DIMS,
+  'population',
+  'kind',
+  ORG_DIM,
+  PACKS_DIM,
+  PAY_DIM,
+  ...FINGERPRINT_DIMS,
+];
+/** A child's figures with the fingerprint of its communities' histogram (for its quota sum). */
+const CHILD_READ_DIMS = [...CHILD_DIMS, ...FINGERPRINT_DIMS];
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 const ratioOrNull = (n: number, d: number, digits = 4) => (d > 0 ? round(n / d, digits) : null);
@@ -181,14 +190,15 @@ const trendOf = (stats: TNodeStats, year: number) => {
  */
 export const getStatsDashboard = async (c: TStatsCtx, code: string): Promise<TStatsDashboard> => {
   const { db, scope } = c;
-  const node = await findOrgInScope(db, scope, code);
-  if (!node) throw new AppError('NOT_FOUND', `机构 ${code} 不存在`);
+  // The node, its path and its children in one statement (scope checked there).
+  const family = await findOrgFamilyInScope(db, scope, code);
+  if (!family) throw new AppError('NOT_FOUND', `机构 ${code} 不存在`);
+  const { node, path: pathNodes } = family;
   await ensureStatRollup(db);
   const asOf = todayIso();
   const year = Number(asOf.slice(0, 4));
   const level = node.level as TOrgLevel;
   const codes = pathCodes(node.path);
-  const pathNodes = await nodesOfPath(db, codes);
   const scopeAt = Math.max(0, codes.indexOf(scope.orgCode));
   const notes: string[] = [];
 
@@ -210,20 +220,24 @@ export const getStatsDashboard = async (c: TStatsCtx, code: string): Promise<TSt
     return p ?? fallback;
   };
 
-  const children: TOrgRow[] =
-    level === 'grid' ? [] : await listChildrenInScope(db, scope, node.code);
+  const children = level === 'grid' ? [] : family.children;
   const childCodes = children.map((ch) => ch.code);
   let own: TNodeStats;
   let childStats: Map<string, TNodeStats>;
   if (level === 'grid') {
     own = (await liveGridStats(db, node.parentCode ?? '', [node.code])).get(node.code) ?? new Map();
     childStats = new Map();
+  } else if (level === 'community') {
+    own = (await readRollupGroups(db, [{ codes: [node.code], dims: NODE_DIMS }])).get(node.code)!;
+    childStats = await liveGridStats(db, node.code, childCodes);
   } else {
-    own = (await readRollup(db, [node.code], NODE_DIMS)).get(node.code) ?? new Map();
-    childStats =
-      level === 'community'
-        ? await liveGridStats(db, node.code, childCodes)
-        : await readRollup(db, childCodes, CHILD_DIMS);
+    // The node's figures and its children's in one statement.
+    const read = await readRollupGroups(db, [
+      { codes: [node.code], dims: NODE_DIMS },
+      { codes: childCodes, dims: CHILD_READ_DIMS },
+    ]);
+    own = read.get(node.code)!;
+    childStats = read;
   }
   const headcount = statOf(own, 'headcount');
 
@@ -238,7 +252,7 @@ export const getStatsDashboard = async (c: TStatsCtx, code: string): Promise<TSt
     below ??=
       level === 'community' || level === 'grid'
         ? Promise.resolve([])
-        : descendantsAboveGrid(db, node.code, deepest);
+        : descendantsAboveGrid(db, node.code, deepest, children);
     return below;
   };
   if (level !== 'grid' && pack) {
@@ -257,7 +271,14 @@ export const getStatsDashboard = async (c: TStatsCtx, code: string): Promise<TSt
             path: ch.path,
             pack: ch.packId ? packFor(ch.packId, pack) : pack,
           }));
-    const sums = await quotasOf(db, targets, packNodes, packFor);
+    // The fingerprints of the targets (the children, or the community itself) were read above.
+    const sums = await quotasOf(
+      db,
+      targets,
+      packNodes,
+      packFor,
+      level === 'community' ? new Map([[node.code, own]]) : childStats,
+    );
     let total = NO_QUOTA;
     for (const [code, sum] of sums) {
       total = addQuota(total, sum);

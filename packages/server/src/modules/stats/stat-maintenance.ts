@@ -416,10 +416,20 @@ export const rebuildStatRollup = async (
 let building: Promise<unknown> | undefined;
 
 /**
+ * Databases whose rollup this process has seen built. Once built it stays built, whichever
+ * process writes: writers keep it up to date in their own transactions, and a rebuild deletes and
+ * writes it again in one transaction, so no reader sees it unbuilt. The check is a statement on
+ * every dashboard otherwise. (A database replaced under a running server — a restore — needs the
+ * server restarted anyway.)
+ */
+const seenBuilt = new WeakSet<TExecutor>();
+
+/**
  * Builds the rollup when it has never been built for the workers present (a fresh database with
- * the demo loaded in bulk). Cheap when built: two probes of one row each.
+ * the demo loaded in bulk). Cheap when built: two probes of one row each, once per process.
  */
 export const ensureStatRollup = async (db: TExecutor) => {
+  if (seenBuilt.has(db)) return;
   // Every worker counts in the `joined` rows of the root of the tree.
   const state = await queryRows<{ workers: boolean; built: boolean }>(
     db,
@@ -428,9 +438,11 @@ export const ensureStatRollup = async (db: TExecutor) => {
                  where o.parent_code is null and r.dim = 'joined') as built`,
   );
   const s = state[0];
+  if (s?.built) seenBuilt.add(db);
   if (!s?.workers || s.built) return;
   building ??= rebuildStatRollup(db).finally(() => {
     building = undefined;
   });
   await building;
+  seenBuilt.add(db);
 };

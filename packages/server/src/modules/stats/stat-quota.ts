@@ -69,6 +69,8 @@ const cache = new Map<string, TQuotaSum>();
 const CACHE_MAX = 20_000;
 
 const packKey = (pack: TCompiledPack | null) => (pack ? `${pack.id}@${pack.segment.from}` : '-');
+/** The dimensions a quota sum's fingerprint is made of. */
+export const FINGERPRINT_DIMS = ['hhHash', 'households'] as const;
 const fingerprint = (s: TNodeStats | undefined) =>
   `${statOf(s, 'hhHash')}/${statOf(s, 'households')}`;
 
@@ -108,11 +110,16 @@ export const quotasOf = async (
   targets: readonly TTarget[],
   packNodes: readonly TPackNode[],
   packFor: TPackFor,
+  /** Nodes whose `hhHash` and `households` rows the caller has read already. */
+  known: ReadonlyMap<string, TNodeStats> = new Map(),
 ): Promise<Map<string, TQuotaSum>> => {
   const out = new Map<string, TQuotaSum>();
   if (targets.length === 0) return out;
   const fpCodes = [...new Set([...targets.map((t) => t.code), ...packNodes.map((p) => p.code)])];
-  const fps = await readRollup(db, fpCodes, ['hhHash', 'households']);
+  const unknown = fpCodes.filter((c) => !known.has(c));
+  const fps = new Map(known);
+  if (unknown.length > 0)
+    for (const [c, s] of await readRollup(db, unknown, FINGERPRINT_DIMS)) fps.set(c, s);
   const keyOf = (t: TTarget) =>
     [
       t.code,

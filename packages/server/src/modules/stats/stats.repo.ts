@@ -45,6 +45,33 @@ export const readRollup = async (
 };
 
 /**
+ * Rollup rows of several groups of nodes, each group with its own dimensions, in one statement
+ * (a dashboard reads its node's figures and its children's; one statement instead of one per
+ * group). A node in two groups gets the rows of both.
+ */
+export const readRollupGroups = async (
+  db: TExecutor,
+  groups: readonly { codes: readonly string[]; dims: readonly string[] }[],
+): Promise<Map<string, TNodeStats>> => {
+  const out = new Map<string, TNodeStats>();
+  for (const g of groups) for (const c of g.codes) if (!out.has(c)) out.set(c, emptyStats());
+  const parts = groups
+    .filter((g) => g.codes.length > 0)
+    .map(
+      (g) => sql`(select org_code as org, dim, value, n from stat_rollup
+        where org_code = any(${sql.param([...g.codes])}::text[]) and n <> 0
+          and dim = any(${sql.param([...g.dims])}::text[]))`,
+    );
+  if (parts.length === 0) return out;
+  const rows = await queryRows<{ org: string; dim: string; value: string; n: number }>(
+    db,
+    sql.join(parts, sql` union all `),
+  );
+  for (const r of rows) addKey(out.get(r.org) as TNodeStats, [r.dim, r.value, Number(r.n)]);
+  return out;
+};
+
+/**
  * Figures computed from the raw rows of a few workers (the grids of one community, which the
  * rollup does not keep: a grid holds a handful of people).
  */
@@ -83,9 +110,17 @@ export const descendantsAboveGrid = async (
   db: TExecutor,
   code: string,
   deepest: 'street' | 'community',
+  /** The node's children when the caller has read them already (the first level is not read). */
+  children?: readonly TDescendant[],
 ): Promise<TDescendant[]> => {
   const out: TDescendant[] = [];
   let frontier = [code];
+  if (children) {
+    for (const r of children)
+      if (r.level !== 'grid' && (deepest === 'community' || r.level !== 'community'))
+        out.push({ code: r.code, level: r.level });
+    frontier = out.filter((r) => r.level !== deepest).map((r) => r.code);
+  }
   while (frontier.length > 0) {
     const rows = await queryRows<TDescendant>(
       db,
@@ -127,16 +162,6 @@ export const unitTallies = async (
     const r = byUnit.get(u);
     return { count: Number(r?.count ?? 0), total: Number(r?.total ?? 0) };
   });
-};
-
-/** Name and own pack of the nodes of a path, root first. */
-export const nodesOfPath = async (db: TExecutor, codes: readonly string[]) => {
-  const rows = await queryRows<{ code: string; name: string; packId: string | null }>(
-    db,
-    sql`select code, name, pack_id as "packId" from org where code = any(${sql.param([...codes])}::text[])`,
-  );
-  const byCode = new Map(rows.map((r) => [r.code, r]));
-  return codes.map((c) => byCode.get(c) ?? { code: c, name: c, packId: null });
 };
 
 /** Path and pack of the given nodes that set a pack. */
