@@ -37,6 +37,18 @@ describe('the policy registry', () => {
     expect(registry.at('yinchuan-2018', '2024-03-28').programs).not.toBe(a.programs);
   });
 
+  it('binds a pack to a date once: the same pack and date give the same bound pack', () => {
+    const a = registry.at('yinchuan-2018', '2020-01-01');
+    expect(registry.at('yinchuan-2018', '2020-01-01')).toBe(a);
+    const b = registry.at('yinchuan-2018', '2020-01-02');
+    expect(b).not.toBe(a);
+    expect([a.date, b.date]).toEqual(['2020-01-01', '2020-01-02']);
+    // Keyed by pack too, and a refused date is refused every time.
+    expect(registry.at('jilin-2020', '2020-06-01').id).toBe('jilin-2020');
+    expect(() => registry.at('jilin-2020', '2020-01-01')).toThrow(/2020-05-14 起施行/);
+    expect(() => registry.at('jilin-2020', '2020-01-01')).toThrow(/2020-05-14 起施行/);
+  });
+
   it('refuses a date before a pack takes effect, and an unknown pack', () => {
     expect(() => registry.at('yinchuan-2018', '2018-12-31')).toThrow(/2019-01-01 起施行/);
     expect(() => registry.at('shanghai', '2020-01-01')).toThrow(/没有政策包「shanghai」/);

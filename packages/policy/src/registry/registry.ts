@@ -280,15 +280,25 @@ const buildRegistry = (
   const resolved = (id: string, date: string): TResolvedPack =>
     resolveAt(chains.get(id) as TPackNode[], date, check(id, date));
 
-  // Programs are compiled once per version period; a date only binds the evaluations.
+  // Programs are compiled once per version period; a date only binds the evaluations. The bound
+  // pack of a (pack, date) is kept too: binding builds every evaluation's closure (≈ 14 µs), and a
+  // worker list asks it once per row. The registry never changes, so neither does a bound pack.
+  const bound = new Map<string, TCompiledPack>();
+  const BOUND_MAX = 2048;
   const at = (id: string, date: string): TCompiledPack => {
+    const boundKey = `${id}\u0001${date}`;
+    const hit = bound.get(boundKey);
+    if (hit) return hit;
     const key = `${id}@${check(id, date).from}`;
     let programs = cache.get(key);
     if (!programs) {
       programs = compilePrograms(resolved(id, date));
       cache.set(key, programs);
     }
-    return bind(programs, date);
+    const pack = bind(programs, date);
+    if (bound.size >= BOUND_MAX) bound.clear();
+    bound.set(boundKey, pack);
+    return pack;
   };
 
   /**

@@ -6,6 +6,8 @@ import { queryRows } from '../../db/client.ts';
 import { archiveItem, auditLog, worker } from '../../db/schema/index.ts';
 import { createClient, seedDemo, seedUser, type TTestClient } from '../../testing/test-app.ts';
 import { createTestServices, testDbKind } from '../../testing/test-db.ts';
+import { listArchive } from './worker.repo.ts';
+import { toArchiveView } from './worker-view.ts';
 
 // 17 digits: county 640104, born 1988-01-DD (DD from n), sequence from n.
 const id17 = (n: number) =>
@@ -61,6 +63,10 @@ describe(`worker use cases (${testDbKind()})`, () => {
         data: expect.objectContaining({ title: '网格员' }),
       }),
     ]);
+    // The detail reads the archive in its own statement (as JSON): the same items, same values.
+    const items = await listArchive(services.database.db, res.body.id);
+    expect(detail.body.archive).toEqual(items.map(toArchiveView));
+    expect(detail.body.archive[0].createdAt).toBe(items[0]!.createdAt);
   });
 
   it('refuses a bad ID number, a duplicate one and a missing certificate date, naming the field in Chinese', async () => {

@@ -78,6 +78,35 @@ export const findWorkerInScope = async (db: TExecutor, scope: TScope, id: string
       .limit(1)
   )[0];
 
+/**
+ * A worker in scope with what its detail page shows, in one statement where it took three: the
+ * org nodes on its path and its community (name and own pack, for the names and the governing
+ * pack) and its archive (by start, then creation), as JSON aggregated beside the row. The archive
+ * items carry the same values as `listArchive` (`created_at` as its text, as the driver gives it).
+ * The outer columns are written qualified: drizzle leaves a one-table select's columns bare, and a
+ * bare "id" in the archive subquery would be the archive item's.
+ */
+export const findWorkerDetailInScope = async (db: TExecutor, scope: TScope, id: string) =>
+  (
+    await db
+      .select({
+        worker,
+        nodes: sql<{ code: string; name: string; packId: string | null }[]>`(
+          select coalesce(json_agg(json_build_object('code', o.code, 'name', o.name, 'packId', o.pack_id)), '[]')
+          from org o
+          where o.code = any(string_to_array(trim(both '/' from "worker"."org_path"), '/') || "worker"."community_code"))`,
+        archive: sql<TArchiveRow[]>`(
+          select coalesce(json_agg(json_build_object('id', a.id, 'workerId', a.worker_id,
+            'countyCode', a.county_code, 'kind', a.kind, 'startOn', a.start_on, 'endOn', a.end_on,
+            'data', a.data, 'createdBy', a.created_by, 'createdAt', a.created_at::text)
+            order by a.start_on, a.created_at), '[]')
+          from archive_item a where a.worker_id = "worker"."id")`,
+      })
+      .from(worker)
+      .where(and(eq(worker.id, id), workerInScope(scope)))
+      .limit(1)
+  )[0];
+
 /** Any worker with this ID number, in scope or not: uniqueness is national, not per scope. */
 export const findWorkerIdByIdNumberHash = async (db: TExecutor, hash: string) =>
   (

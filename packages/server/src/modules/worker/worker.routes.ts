@@ -19,7 +19,12 @@ import { postCategoryOf } from '../policy/pack-of.ts';
 import { addArchiveItem } from './add-archive-item.ts';
 import { createWorker } from './create-worker.ts';
 import { updateWorker } from './update-worker.ts';
-import { findWorkerInScope, listArchive, listWorkers, type TWorkerFilters } from './worker.repo.ts';
+import {
+  findWorkerDetailInScope,
+  findWorkerInScope,
+  listWorkers,
+  type TWorkerFilters,
+} from './worker.repo.ts';
 import { toArchiveView, toWorkerView } from './worker-view.ts';
 
 const ZIdParam = z.object({ id: z.uuid('工作者编号无效') });
@@ -106,11 +111,12 @@ export const workerRoutes = [
     handler: async (c, { params }) => {
       const { database, crypto, policies } = c.var.services;
       const actor = c.var.actor!;
-      const row = await findWorkerInScope(database.db, actor.scope, params.id);
-      if (!row) throw new AppError('NOT_FOUND', '工作者不存在');
-      const nodes = await findPathNodes(database.db, [row.orgPath], [row.communityCode]);
+      // The worker, its path's nodes and its archive in one statement (scope checked there).
+      const found = await findWorkerDetailInScope(database.db, actor.scope, params.id);
+      if (!found) throw new AppError('NOT_FOUND', '工作者不存在');
+      const { worker: row, archive } = found;
+      const nodes = new Map(found.nodes.map((n) => [n.code, n]));
       const name = (code: string) => nodes.get(code)?.name ?? '';
-      const archive = await listArchive(database.db, row.id);
       const today = todayIso();
       const post = currentPost(archive, today);
       return {
