@@ -55,6 +55,33 @@ describe(`org tree use cases (${testDbKind()})`, () => {
     expect(dup.status).toBe(409);
   });
 
+  it('counts the subtree of a node (nodes by level, active workers) in one statement, as a GROUP BY does', async () => {
+    const { db } = services.database;
+    for (const code of ['640104', '640104001000', '640104001001']) {
+      const res = await county.get(`/api/orgs/${code}`);
+      expect(res.status).toBe(200);
+      const prefix = `${res.body.path}%`;
+      const levels = await queryRows<{ level: string; n: number }>(
+        db,
+        sql`select level, count(*)::int as n from org where path like ${prefix} group by level`,
+      );
+      const n = (level: string) => levels.find((l) => l.level === level)?.n ?? 0;
+      const workers = await queryRows<{ n: number }>(
+        db,
+        sql`select count(*)::int as n from worker where org_path like ${prefix} and status <> '已退出'`,
+      );
+      expect(workers[0]!.n).toBeGreaterThan(0);
+      expect(res.body.counts).toEqual({
+        streets: n('street'),
+        communities: n('community'),
+        grids: n('grid'),
+        workers: workers[0]!.n,
+      });
+    }
+    // Outside the caller's subtree: not found.
+    expect((await county.get('/api/orgs/640100')).status).toBe(404);
+  });
+
   it('inherits the pack from the parent until one is set, and refuses an unknown pack', async () => {
     const before = await county.get('/api/orgs/640104001001');
     expect(before.body).toMatchObject({ packId: null, effectivePackId: 'yinchuan-2018' });

@@ -55,6 +55,61 @@ export const findOrgFamilyInScope = async (db: TExecutor, scope: TScope, code: s
   };
 };
 
+/**
+ * A node inside the caller's scope with its effective pack (its own, else the nearest ancestor's)
+ * and the counts of `countUnder` — nodes by level and active workers in its subtree, inside the
+ * scope — in one statement, where the node page ran five. The subtree is the index range
+ * [path, path with its last '/' raised to '0') — paths hold only digits and '/' — which the
+ * `text_pattern_ops` indexes serve with the path read from the row (a `like` pattern built from a
+ * column would not use them). Undefined outside the scope (→ 404).
+ */
+export const findOrgWithCountsInScope = async (db: TExecutor, scope: TScope, code: string) => {
+  const row = (
+    await queryRows<
+      TOrgNode & {
+        effectivePackId: string | null;
+        streets: number;
+        communities: number;
+        grids: number;
+        workers: number;
+      }
+    >(
+      db,
+      sql`select o.code, o.parent_code as "parentCode", o.level, o.name, o.path,
+            o.pack_id as "packId", o.sort,
+            (select p.pack_id from org p
+              where p.code = any(string_to_array(trim(both '/' from o.path), '/'))
+                and p.pack_id is not null
+              order by length(p.path) desc limit 1) as "effectivePackId",
+            l.streets, l.communities, l.grids,
+            (select count(*) from worker w
+              where w.org_path ~>=~ o.path and w.org_path ~<~ (left(o.path, -1) || '0')
+                and ${pathInScope(sql`w.org_path`, scope)} and w.status <> '已退出') as workers
+          from org o
+          cross join lateral (
+            select count(*) filter (where x.level = 'street') as streets,
+                   count(*) filter (where x.level = 'community') as communities,
+                   count(*) filter (where x.level = 'grid') as grids
+            from org x
+            where x.path ~>=~ o.path and x.path ~<~ (left(o.path, -1) || '0')
+              and ${pathInScope(sql`x.path`, scope)}) l
+          where o.code = ${code} and ${pathInScope(sql`o.path`, scope)}`,
+    )
+  )[0];
+  if (!row) return undefined;
+  const { effectivePackId, streets, communities, grids, workers, ...node } = row;
+  return {
+    node,
+    effectivePackId,
+    counts: {
+      streets: Number(streets),
+      communities: Number(communities),
+      grids: Number(grids),
+      workers: Number(workers),
+    },
+  };
+};
+
 export const listChildrenInScope = (db: TExecutor, scope: TScope, parentCode: string) =>
   db
     .select()
@@ -86,22 +141,6 @@ export const countUnder = async (db: TExecutor, scope: TScope, path: string) => 
     grids: byLevel.grid ?? 0,
     workers: workers[0]?.n ?? 0,
   };
-};
-
-/** The effective pack of a node: its own, else the nearest ancestor's. */
-export const effectivePackId = async (db: TExecutor, node: TOrgRow): Promise<string | null> => {
-  if (node.packId) return node.packId;
-  const codes = node.path.split('/').filter(Boolean).reverse();
-  const rows = await db
-    .select({ code: org.code, packId: org.packId })
-    .from(org)
-    .where(sql`${org.code} in ${codes}`);
-  const byCode = new Map(rows.map((r) => [r.code, r.packId]));
-  for (const code of codes) {
-    const packId = byCode.get(code);
-    if (packId) return packId;
-  }
-  return null;
 };
 
 /** The facts of a node over time, newest first. */

@@ -14,13 +14,13 @@ import type { TConfig } from '../../config.ts';
 import { defineRoute } from '../../http/route.ts';
 import {
   countUnder,
-  effectivePackId,
   findOrgInScope,
+  findOrgWithCountsInScope,
   listChildrenInScope,
   listFacts,
   listGridsWithWorkers,
   listMoves,
-  type TOrgRow,
+  type TOrgNode,
 } from './org.repo.ts';
 import { createOrg, moveCommunity, recordOrgFact, updateOrg } from './org-write.ts';
 
@@ -39,7 +39,7 @@ export const ZOrgNode = z.object({
 
 const ZCodeParam = z.object({ code: z.string().regex(/^\d{6,15}$/, '机构代码应为6–15位数字') });
 
-const toNode = (row: TOrgRow): z.infer<typeof ZOrgNode> => ({
+const toNode = (row: Omit<TOrgNode, 'sort'>): z.infer<typeof ZOrgNode> => ({
   code: row.code,
   parentCode: row.parentCode,
   level: row.level as TOrgLevel,
@@ -59,12 +59,13 @@ export const orgRoutes = [
     handler: async (c, { params }) => {
       const { db } = c.var.services.database;
       const scope = c.var.actor!.scope;
-      const node = await findOrgInScope(db, scope, params.code);
-      if (!node) throw new AppError('NOT_FOUND', `机构 ${params.code} 不存在`);
+      // The node, its effective pack and the counts under it in one statement (scope checked there).
+      const found = await findOrgWithCountsInScope(db, scope, params.code);
+      if (!found) throw new AppError('NOT_FOUND', `机构 ${params.code} 不存在`);
       return {
-        ...toNode(node),
-        effectivePackId: await effectivePackId(db, node),
-        counts: await countUnder(db, scope, node.path),
+        ...toNode(found.node),
+        effectivePackId: found.effectivePackId,
+        counts: found.counts,
       };
     },
   }),
@@ -127,7 +128,12 @@ export const orgRoutes = [
     body: ZCreateOrg,
     status: 201,
     handler: async (c, { body }) =>
-      toNode((await createOrg(c.var.ctx, body, packExists(c.var.services.config))) as TOrgRow),
+      toNode(
+        (await createOrg(c.var.ctx, body, packExists(c.var.services.config))) as Omit<
+          TOrgNode,
+          'sort'
+        >,
+      ),
   }),
   defineRoute({
     method: 'patch',
