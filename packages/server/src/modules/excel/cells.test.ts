@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cleanText,
   columnLetter,
+  halfWidthAlnum,
   parseBool,
   parseDate,
   parseEnum,
@@ -82,5 +84,47 @@ describe('cells of real spreadsheets', () => {
 
   it('names columns as Excel does', () => {
     expect([1, 26, 27, 52, 703].map(columnLetter)).toEqual(['A', 'Z', 'AA', 'AZ', 'AAA']);
+  });
+
+  it('cleans text and codes the same whether or not a cell needs it (the fast paths)', () => {
+    const slowClean = (t: string) =>
+      halfWidthAlnum(t)
+        .replace(/[\t\r\n]+/g, ' ')
+        .replace(/ {2,}/g, ' ')
+        .trim();
+    const samples = [
+      '张三',
+      '王  明',
+      ' 李四',
+      '赵六 ',
+      '１３９００００００１',
+      'ＡＢｃ',
+      'a\tb',
+      'x\r\ny',
+      '\u3000张\u3000',
+      'a\u00a0b',
+      'a\u200bb',
+      '\ufeff本科',
+      'a\vb',
+      'a\u2028b',
+      '640104199003070011',
+      "'640104199003070011",
+      '="640104199003070011"',
+      '64010419900307001x',
+      '2019-03-01',
+      '139-0000-0001',
+      '+8613900000001',
+      '（本科）',
+    ];
+    for (const s of samples) expect(cleanText(s), s).toBe(slowClean(s));
+    // compact (through the 身份证号 and phone parsers) against NFKC done every time.
+    for (const s of samples) {
+      const slow = s
+        .normalize('NFKC')
+        .replace(/[\s\u200b\ufeff]/g, '')
+        .replace(/^'/, '')
+        .replace(/^="(.*)"$/, '$1');
+      expect(parseIdNumber(text(s)), s).toEqual({ ok: true, value: slow.toUpperCase() });
+    }
   });
 });

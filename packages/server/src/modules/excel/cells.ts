@@ -51,21 +51,32 @@ export const halfWidthAlnum = (s: string): string =>
     .replace(FULL_WIDTH_ALNUM, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/[\u3000\u00a0\u2002-\u200b\ufeff]/g, ' ');
 
+/** What `cleanText` would change: full-width letters and digits, whitespace other than a
+ * space, two spaces, a space at either end. Most cells have none of it. */
+const NEEDS_CLEANING = /[\uFF10-\uFF19\uFF21-\uFF3A\uFF41-\uFF5A\u200b]|[^\S ]| {2}|^ | $/;
+
 /** Free text: half-width digits and letters, trimmed, runs of spaces as one. */
 export const cleanText = (s: string): string =>
-  halfWidthAlnum(s)
-    .replace(/[\t\r\n]+/g, ' ')
-    .replace(/ {2,}/g, ' ')
-    .trim();
+  !NEEDS_CLEANING.test(s)
+    ? s
+    : halfWidthAlnum(s)
+        .replace(/[\t\r\n]+/g, ' ')
+        .replace(/ {2,}/g, ' ')
+        .trim();
+
+/** Printable ASCII without space, apostrophe or equals sign: what `compact` leaves as it is. */
+const COMPACT_ALREADY = /^[\x21-\x26\x28-\x3c\x3e-\x7e]*$/;
 
 /** Text for codes, dates and numbers: NFKC (every full-width form) without any space. */
 const compact = (s: string): string =>
-  s
-    .normalize('NFKC')
-    .replace(/[\s\u200b\ufeff]/g, '')
-    // A leading apostrophe or an Excel text formula ="…" keeps digits as text in some files.
-    .replace(/^'/, '')
-    .replace(/^="(.*)"$/, '$1');
+  COMPACT_ALREADY.test(s)
+    ? s
+    : s
+        .normalize('NFKC')
+        .replace(/[\s\u200b\ufeff]/g, '')
+        // A leading apostrophe or an Excel text formula ="…" keeps digits as text in some files.
+        .replace(/^'/, '')
+        .replace(/^="(.*)"$/, '$1');
 
 /** The text of a cell, whatever its kind (numbers as written, dates as ISO). */
 export const cellText = (cell: TRawCell): string => {

@@ -225,7 +225,8 @@ export async function* readRecordBatches(
   const recordsOf = (rows: TSheetRow[], out: TRecord[]): void => {
     if (!layout || skipSheet) return;
     for (const r of rows) {
-      if (isTotalRow(r) && isKeyEmpty(r, layout)) continue;
+      // The key first: a total row has none, and looking for the words costs more.
+      if (isKeyEmpty(r, layout) && isTotalRow(r)) continue;
       const rec = toRecord(r, layout);
       if (rec) out.push(rec);
     }
