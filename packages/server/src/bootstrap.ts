@@ -15,20 +15,21 @@ import { openFieldCrypto } from './security/crypto-state.ts';
 import { loadMasterKey } from './security/field-crypto.ts';
 
 /** Opens the configured database (PGlite in DATA_DIR unless DATABASE_URL is set). */
-export const openConfiguredDatabase = (config: TConfig): Promise<TDatabase> =>
+export const openConfiguredDatabase = (config: TConfig, log?: TLogger): Promise<TDatabase> =>
   config.DATABASE_URL
     ? openDatabase({
         kind: 'postgres',
         url: config.DATABASE_URL,
         max: config.DB_POOL_MAX,
         maxCancels: config.DB_CANCEL_MAX_INFLIGHT,
+        log,
       })
     : openDatabase({ kind: 'pglite', dataDir: config.dataDir });
 
 /** Opens the database, applies migrations and builds the long-lived services. */
 export const createServices = async (config: TConfig, log?: TLogger): Promise<TServices> => {
   const logger = log ?? createLogger(config.LOG_LEVEL);
-  const database = await openConfiguredDatabase(config);
+  const database = await openConfiguredDatabase(config, logger);
   try {
     await runMigrations(database);
     const masterKey = loadMasterKey(config.SHEGONG_DATA_KEY, config.dataDir);

@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import type { TLogger } from '../logger.ts';
 import { acquireDirLock, type TDirLock } from './dir-lock.ts';
 import { cancelOnAbort, statementGate, type TCancelStats } from './request-signal.ts';
 import * as schema from './schema/index.ts';
@@ -46,6 +47,8 @@ export type TOpenOptions =
       max?: number;
       /** Statement cancels in flight at once (config DB_CANCEL_MAX_INFLIGHT). */
       maxCancels?: number;
+      /** Where skipped cancels are reported (warn). */
+      log?: Pick<TLogger, 'warn'>;
     };
 
 /** Default of DB_CANCEL_MAX_INFLIGHT. */
@@ -61,7 +64,12 @@ export const openDatabase = async (options: TOpenOptions): Promise<TDatabase> =>
     pool.on('error', () => {
       // An idle client lost its connection; the pool replaces it on next use.
     });
-    const cancels = cancelOnAbort(pool, options.url, options.maxCancels ?? DEFAULT_MAX_CANCELS);
+    const cancels = cancelOnAbort(
+      pool,
+      options.url,
+      options.maxCancels ?? DEFAULT_MAX_CANCELS,
+      options.log,
+    );
     const db = drizzlePg(pool, { schema, logger: statementGate }) as unknown as TExecutor;
     return { kind: 'postgres', db, pool, cancels, close: () => pool.end() };
   }

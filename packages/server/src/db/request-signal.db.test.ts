@@ -12,6 +12,7 @@ import type { TServices } from '../context.ts';
 import type { TAppEnv } from '../http/env.ts';
 import { handleError } from '../http/middleware.ts';
 import { admitRequests, RequestQueue } from '../http/request-queue.ts';
+import type { TLogger } from '../logger.ts';
 import { createTestServices, testDbKind } from '../testing/test-db.ts';
 import { openDatabase } from './client.ts';
 import { CANCEL_APPLICATION_NAME, outsideRequest, runWithRequestSignal } from './request-signal.ts';
@@ -228,7 +229,18 @@ describe(`statements of a request whose client has gone (${testDbKind()})`, () =
       const maxCancels = 2;
       const clients = 16;
       // A pool larger than the bound, so that 16 statements run at once and all lose their client.
-      const database = await openDatabase({ kind: 'postgres', url, max: clients, maxCancels });
+      const warnings: string[] = [];
+      const log = { warn: (_: unknown, msg: string) => warnings.push(msg) } as unknown as Pick<
+        TLogger,
+        'warn'
+      >;
+      const database = await openDatabase({
+        kind: 'postgres',
+        url,
+        max: clients,
+        maxCancels,
+        log,
+      });
       const watcher = new pg.Client({ connectionString: url });
       await watcher.connect();
       const server = serve({
@@ -318,6 +330,9 @@ describe(`statements of a request whose client has gone (${testDbKind()})`, () =
         expect(stats.sent + stats.failed + stats.skipped).toBe(clients);
         expect(stats.skipped).toBeGreaterThan(0);
         expect(stats.inflight).toBe(0);
+        // Logged once (at most once a minute), in Chinese, with the bound.
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toMatch(/DB_CANCEL_MAX_INFLIGHT/);
         // The skipped statements ran to their end (1.5 s), and stopped there.
         expect(elapsed).toBeLessThan(10_000);
         expect(await probes()).not.toContain('slow');

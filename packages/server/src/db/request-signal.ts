@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { AppError } from '@shegong/shared';
 import type { Logger } from 'drizzle-orm';
 import pg from 'pg';
+import type { TLogger } from '../logger.ts';
 
 /**
  * The abort signal of the HTTP request being served, seen by the database layer without being
@@ -45,6 +46,9 @@ export const CANCEL_APPLICATION_NAME = 'shegong-cancel';
 
 /** How long a cancel may take to connect; the request's answer waits for it at most this long. */
 const CANCEL_CONNECT_TIMEOUT_MS = 3_000;
+
+/** Skipped cancels are logged at most this often (with the counters). */
+const SKIP_LOG_INTERVAL_MS = 60_000;
 
 /** Counters of the cancels of one process (exposed on the database as `cancels`). */
 export type TCancelStats = {
@@ -99,9 +103,15 @@ const cancelBackend = async (url: string, pid: number, stats: TCancelStats) => {
  * cancelled — they run to their end, the request stops at its next statement, and they are
  * counted as `skipped`. PGlite runs a statement in this thread without interruption; there the
  * next statement stops. Streams and cursors (a query object with `submit`, e.g. COPY) are passed
- * through untouched: they stop at the gate of their next statement. Returns the counters.
+ * through untouched: they stop at the gate of their next statement. Skips are logged on `log`,
+ * at most once a minute. Returns the counters.
  */
-export const cancelOnAbort = (pool: pg.Pool, url: string, maxCancels: number): TCancelStats => {
+export const cancelOnAbort = (
+  pool: pg.Pool,
+  url: string,
+  maxCancels: number,
+  log?: Pick<TLogger, 'warn'>,
+): TCancelStats => {
   const stats: TCancelStats = {
     maxInflight: maxCancels,
     inflight: 0,
@@ -110,6 +120,7 @@ export const cancelOnAbort = (pool: pg.Pool, url: string, maxCancels: number): T
     failed: 0,
     skipped: 0,
   };
+  let lastSkipLog = -Infinity;
   // pg-pool calls a waiting caller back from another caller's release: run the callback in the
   // waiting caller's request (or in none), so its statement is tied to its own signal.
   // (AsyncResource.bind does the same at several times the cost: measured 1.5% of the CPU.)
@@ -132,6 +143,14 @@ export const cancelOnAbort = (pool: pg.Pool, url: string, maxCancels: number): T
       const onAbort = () => {
         if (stats.inflight >= stats.maxInflight) {
           stats.skipped++;
+          const now = performance.now();
+          if (now - lastSkipLog >= SKIP_LOG_INTERVAL_MS) {
+            lastSkipLog = now;
+            log?.warn(
+              { cancels: { ...stats } },
+              `已有 ${stats.maxInflight} 个语句取消在进行（DB_CANCEL_MAX_INFLIGHT），客户端已断开的请求的语句未被取消，将运行至结束（累计 ${stats.skipped} 条）`,
+            );
+          }
           return;
         }
         stats.inflight++;
