@@ -348,7 +348,7 @@ const measure = async (label: string, database: TDatabase) => {
       .catch(() => undefined),
   );
   console.log(
-    `  stages alone: encrypt + blind-index the rows ${(cryptoMs / 1000).toFixed(1)} s (Node CPU ${(cryptoCpu / 1000).toFixed(1)} s), read xlsx (ExcelJS rows) ${readMs}, read + cells into records ${recordsMs}, audit rows (hash + COPY) ${auditMs}`,
+    `  stages alone: encrypt + blind-index the rows ${(cryptoMs / 1000).toFixed(1)} s (Node CPU ${(cryptoCpu / 1000).toFixed(1)} s), read xlsx (rows) ${readMs}, read + cells into records ${recordsMs}, audit rows (hash + COPY) ${auditMs}`,
   );
 };
 
