@@ -66,8 +66,28 @@ const postRef = (prog: TGradeProgram, cat: number, title: number): TPostRef => (
   title: title === 0 ? null : (POST_TITLES[title - 1] as TPostTitle),
 });
 
-/** Compiles the grade and base-pay stage into lookup tables. */
+const compiled = new WeakMap<TGradeProgram, WeakMap<TPayProgram, TGradeKernel>>();
+
+/**
+ * Compiles the grade and base-pay stage into lookup tables, once per pair of programs: the
+ * tables depend on the programs only (compiled once per pack version, never changed) and the
+ * kernel is read-only, while compiling took 0.5–3 ms — paid by every one-worker explanation.
+ */
 export const compileGradeKernel = (prog: TGradeProgram, pay: TPayProgram): TGradeKernel => {
+  let byPay = compiled.get(prog);
+  if (!byPay) {
+    byPay = new WeakMap();
+    compiled.set(prog, byPay);
+  }
+  let kernel = byPay.get(pay);
+  if (!kernel) {
+    kernel = buildGradeKernel(prog, pay);
+    byPay.set(pay, kernel);
+  }
+  return kernel;
+};
+
+const buildGradeKernel = (prog: TGradeProgram, pay: TPayProgram): TGradeKernel => {
   const nCat = prog.ctx.categories.length;
   const nPk = nCat * NT1;
   const rowCat = new Uint8Array(nCat);

@@ -13,6 +13,7 @@ import {
 } from '../registry/registry.ts';
 import type { TPayValue } from '../types.ts';
 import { addDays, monthStart } from '../util/dates.ts';
+import { compileGradeKernel } from './grade-kernel.ts';
 
 // The trace evaluator and the batch kernels are two implementations of the same packs. Over
 // 100,000 random workers (and 50,000 random communities) they must give the same figures and
@@ -137,6 +138,17 @@ const WORKERS: [string, string, number][] = [
   ['wenzhou-county-example', '2023-06-15', 5_000],
   ['changchun-xinqu-2020', '2022-06-15', 5_000],
 ];
+
+describe('the grade kernel is compiled once per pack version', () => {
+  it('gives the same read-only tables for every date of a version, and new ones for the next', () => {
+    const a = registry.at('yinchuan-2018', '2020-01-01').programs;
+    const b = registry.at('yinchuan-2018', '2023-12-31').programs;
+    const c = registry.at('yinchuan-2018', '2024-03-28').programs;
+    const k = compileGradeKernel(a.grade, a.pay);
+    expect(compileGradeKernel(b.grade, b.pay)).toBe(k);
+    expect(compileGradeKernel(c.grade, c.pay)).not.toBe(k);
+  });
+});
 
 describe('batch kernels agree with the trace evaluator on random workers', () => {
   it('covers at least 100,000 workers in all', () => {
