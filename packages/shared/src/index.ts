@@ -12,3 +12,4 @@ export * from './schemas/worker.ts';
 export * from './schemas/workflow.ts';
 export * from './schemas/workflow-vocab.ts';
 export * from './vocab.ts';
+export * from './zod-messages.ts';
