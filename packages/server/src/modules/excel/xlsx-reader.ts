@@ -3,6 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import zlib from 'node:zlib';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { EMPTY_CELL, type TRawCell } from './cells.ts';
+import { sheetScanner } from './sheet-scanner.ts';
 
 // The import's .xlsx reader: the zip's central directory gives each entry, the workbook's
 // metadata (sheet names and states, relationships, number formats, shared strings) is read
@@ -384,91 +385,85 @@ async function* sheetRows(
     }
   };
 
-  const p = parser();
-  p.on('opentag', (tag) => {
-    const a = (tag as SaxesTagPlain).attributes;
-    let name = tag.name;
-    if (name.includes(':')) name = local(name);
-    switch (name) {
-      case 'c': {
-        if (!cells) return;
-        const ref = a.r;
-        col = ref ? columnOf(ref) || col + 1 : col + 1;
-        type = a.t;
-        style = a.s ? Number.parseInt(a.s, 10) : 0;
-        text = '';
-        hasValue = false;
-        into = NONE;
-        return;
-      }
-      case 'v':
-        if (cells) {
-          into = VALUE;
+  const scanner = sheetScanner({
+    wantText: () => into === VALUE || (into === INLINE && !inPhonetic),
+    text: (t) => {
+      text += t;
+    },
+    open: (name, a) => {
+      switch (name) {
+        case 'c': {
+          if (!cells) return;
+          const ref = a.r;
+          col = ref ? columnOf(ref) || col + 1 : col + 1;
+          type = a.t;
+          style = a.s ? Number.parseInt(a.s, 10) : 0;
           text = '';
-          hasValue = true;
+          hasValue = false;
+          into = NONE;
+          return;
         }
-        return;
-      case 'is':
-        if (cells) {
-          into = INLINE;
-          text = '';
-          hasValue = true;
+        case 'v':
+          if (cells) {
+            into = VALUE;
+            text = '';
+            hasValue = true;
+          }
+          return;
+        case 'is':
+          if (cells) {
+            into = INLINE;
+            text = '';
+            hasValue = true;
+          }
+          return;
+        case 'rPh':
+          inPhonetic = true;
+          return;
+        case 'row': {
+          const r = a.r ? Number.parseInt(a.r, 10) : Number.NaN;
+          rowNumber = Number.isFinite(r) ? r : rowNumber + 1;
+          cells = [];
+          col = 0;
+          return;
         }
-        return;
-      case 'rPh':
-        inPhonetic = true;
-        return;
-      case 'row': {
-        const r = a.r ? Number.parseInt(a.r, 10) : Number.NaN;
-        rowNumber = Number.isFinite(r) ? r : rowNumber + 1;
-        cells = [];
-        col = 0;
-        return;
       }
-    }
-  });
-  const onText = (t: string) => {
-    if (into === VALUE || (into === INLINE && !inPhonetic)) text += t;
-  };
-  p.on('text', onText);
-  p.on('cdata', onText);
-  p.on('closetag', (tag) => {
-    let name = tag.name;
-    if (name.includes(':')) name = local(name);
-    switch (name) {
-      case 'c': {
-        if (!cells) return;
-        const value = cellValue();
-        if (value !== EMPTY_CELL && col > 0) {
-          while (cells.length < col - 1) cells.push(EMPTY_CELL);
-          cells[col - 1] = value;
+    },
+    close: (name) => {
+      switch (name) {
+        case 'c': {
+          if (!cells) return;
+          const value = cellValue();
+          if (value !== EMPTY_CELL && col > 0) {
+            while (cells.length < col - 1) cells.push(EMPTY_CELL);
+            cells[col - 1] = value;
+          }
+          into = NONE;
+          return;
         }
-        into = NONE;
-        return;
+        case 'v':
+        case 'is':
+          into = NONE;
+          return;
+        case 'rPh':
+          inPhonetic = false;
+          return;
+        case 'row':
+          if (cells) out.push({ sheet, row: rowNumber, cells });
+          cells = undefined;
+          return;
       }
-      case 'v':
-        into = NONE;
-        return;
-      case 'is':
-        into = NONE;
-        return;
-      case 'rPh':
-        inPhonetic = false;
-        return;
-      case 'row':
-        if (cells) out.push({ sheet, row: rowNumber, cells });
-        cells = undefined;
-        return;
-    }
+    },
   });
   const decoder = new StringDecoder('utf8');
   for await (const chunk of inflateChunks(zip, entry, onBytes)) {
-    p.write(decoder.write(chunk));
+    scanner.write(decoder.write(chunk));
     if (out.length > 0) {
       yield out;
       out = [];
     }
   }
-  p.write(decoder.end()).close();
+  scanner.write(decoder.end());
+  scanner.end();
   if (out.length > 0) yield out;
 }

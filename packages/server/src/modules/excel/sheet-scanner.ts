@@ -1,0 +1,174 @@
+// The cells of a worksheet's XML, scanned without a general XML parser. A sheet is most of an
+// .xlsx file (40 MB of XML for 100,000 rows of 7 columns), and saxes — which still reads the
+// workbook, styles and shared strings — allocated a tag object, an attribute object and a string
+// per attribute for each of its 1.5 million elements: 0.8 GB of garbage and about 0.6 s of CPU
+// for that sheet, 75% of the reading's garbage and most of its time (docs/performance.md,
+// Import, third round). A sheet's XML needs little: element names (a namespace prefix is
+// dropped), three attributes (`r`, `s`, `t`), text with the five entities and character
+// references, CDATA, comments and processing instructions. Anything else that is not
+// well-formed enough to scan is an error, as saxes would report it.
+
+export class SheetXmlError extends Error {}
+
+/** The attributes the sheet reader uses; other attributes are skipped. */
+export type TSheetAttributes = {
+  r: string | undefined;
+  s: string | undefined;
+  t: string | undefined;
+};
+
+export type TSheetHandlers = {
+  open: (name: string, attributes: TSheetAttributes) => void;
+  close: (name: string) => void;
+  /** Text between tags, entities decoded (only called when `wantText()` is true). */
+  text: (text: string) => void;
+  wantText: () => boolean;
+};
+
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** Text with its entities and character references decoded, line ends as XML reads them. */
+export const decodeXmlText = (raw: string): string => {
+  let s = raw;
+  if (s.includes('\r')) s = s.replace(/\r\n?/g, '\n');
+  if (!s.includes('&')) return s;
+  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);|&/g, (whole, ref: string | undefined) => {
+    if (ref === undefined) throw new SheetXmlError('bare & in text');
+    if (ref[0] === '#') {
+      const code =
+        ref[1] === 'x' ? Number.parseInt(ref.slice(2), 16) : Number.parseInt(ref.slice(1), 10);
+      if (!(code >= 0 && code <= 0x10ffff)) throw new SheetXmlError(`bad reference ${whole}`);
+      return String.fromCodePoint(code);
+    }
+    const e = ENTITIES[ref];
+    if (e === undefined) throw new SheetXmlError(`unknown entity ${whole}`);
+    return e;
+  });
+};
+
+const localName = (name: string) => {
+  const i = name.indexOf(':');
+  return i < 0 ? name : name.slice(i + 1);
+};
+
+const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+
+/**
+ * A scanner fed the sheet's XML a piece at a time (`write`), calling the handlers for each
+ * complete tag and text; an element or text cut by the end of a piece waits for the next.
+ */
+export const sheetScanner = (h: TSheetHandlers) => {
+  let rest = '';
+  const attributes: TSheetAttributes = { r: undefined, s: undefined, t: undefined };
+
+  /** Scans `s` from 0; returns where the unfinished part starts (s.length when none). */
+  const scan = (s: string): number => {
+    let i = 0;
+    const n = s.length;
+    while (i < n) {
+      const lt = s.indexOf('<', i);
+      if (lt < 0) return i; // text cut by the end of the piece
+      if (lt > i && h.wantText()) h.text(decodeXmlText(s.slice(i, lt)));
+      if (lt + 1 >= n) return lt;
+      const c = s.charCodeAt(lt + 1);
+      if (c === 47 /* / */) {
+        const gt = s.indexOf('>', lt + 2);
+        if (gt < 0) return lt;
+        h.close(localName(s.slice(lt + 2, gt).trim()));
+        i = gt + 1;
+        continue;
+      }
+      if (c === 33 /* ! */) {
+        if (s.startsWith('<!--', lt)) {
+          const end = s.indexOf('-->', lt + 4);
+          if (end < 0) return lt;
+          i = end + 3;
+        } else if (s.startsWith('<![CDATA[', lt)) {
+          const end = s.indexOf(']]>', lt + 9);
+          if (end < 0) return lt;
+          if (h.wantText()) h.text(s.slice(lt + 9, end));
+          i = end + 3;
+        } else {
+          if (n - lt < 9) return lt;
+          throw new SheetXmlError('DOCTYPE or unknown markup in a sheet');
+        }
+        continue;
+      }
+      if (c === 63 /* ? */) {
+        const end = s.indexOf('?>', lt + 2);
+        if (end < 0) return lt;
+        i = end + 2;
+        continue;
+      }
+      // A start tag: its name, then attributes (quoted values may hold '>').
+      let j = lt + 1;
+      while (j < n) {
+        const d = s.charCodeAt(j);
+        if (isSpace(d) || d === 62 /* > */ || d === 47 /* / */) break;
+        j++;
+      }
+      if (j >= n) return lt;
+      const name = localName(s.slice(lt + 1, j));
+      if (name === '') throw new SheetXmlError('empty tag name');
+      attributes.r = undefined;
+      attributes.s = undefined;
+      attributes.t = undefined;
+      let selfClosing = false;
+      let done = false;
+      while (j < n) {
+        const d = s.charCodeAt(j);
+        if (isSpace(d)) {
+          j++;
+          continue;
+        }
+        if (d === 62) {
+          done = true;
+          j++;
+          break;
+        }
+        if (d === 47) {
+          if (j + 1 >= n) return lt;
+          if (s.charCodeAt(j + 1) !== 62) throw new SheetXmlError('bad tag end');
+          selfClosing = true;
+          done = true;
+          j += 2;
+          break;
+        }
+        const eq = s.indexOf('=', j);
+        if (eq < 0) return lt;
+        const attr = s.slice(j, eq).trim();
+        if (attr.includes('>') || attr.includes('<')) throw new SheetXmlError('bad attribute');
+        let q = eq + 1;
+        while (q < n && isSpace(s.charCodeAt(q))) q++;
+        if (q >= n) return lt;
+        const quote = s[q];
+        if (quote !== '"' && quote !== "'") throw new SheetXmlError('unquoted attribute');
+        const close = s.indexOf(quote, q + 1);
+        if (close < 0) return lt;
+        if (attr === 'r' || attr === 's' || attr === 't') {
+          const raw = s.slice(q + 1, close);
+          attributes[attr] = raw.includes('&') ? decodeXmlText(raw) : raw;
+        }
+        j = close + 1;
+      }
+      if (!done) return lt;
+      h.open(name, attributes);
+      if (selfClosing) h.close(name);
+      i = j;
+    }
+    return n;
+  };
+
+  return {
+    write(piece: string): void {
+      const s = rest === '' ? piece : rest + piece;
+      const at = scan(s);
+      rest = at < s.length ? s.slice(at) : '';
+    },
+    /** The end of the XML: nothing may be left unfinished but white space. */
+    end(): void {
+      if (rest.trim() !== '') throw new SheetXmlError('sheet XML ends inside an element');
+      rest = '';
+    },
+  };
+};
