@@ -64,6 +64,37 @@ describe(`honours (${testDbKind()})`, () => {
     expect((await due(id))[0].proposal.status).toBe('已批准');
   });
 
+  it('gives the 30-year milestone its own 10000元 award, apart from the 20-year one', async () => {
+    const id = await registerWorker(admin, {
+      communityCode: '640104001001',
+      name: '表彰丙',
+      birth: '1970-03-03',
+      serviceStartedOn: '1995-01-01',
+    });
+    const items = (await due(id)).filter((i: { rule: string }) => i.rule === 'yc-honours');
+    expect(items.map((i: { years: number; amountFen: number }) => [i.years, i.amountFen])).toEqual([
+      [20, 500000],
+      [30, 1000000],
+    ]);
+    const p = await admin.post('/api/honours/proposals', {
+      workerId: id,
+      rule: 'yc-honours',
+      years: 30,
+    });
+    expect(p.status, JSON.stringify(p.body)).toBe(201);
+    const after = (await due(id)).filter((i: { rule: string }) => i.rule === 'yc-honours');
+    expect(after.map((i: { proposal: unknown }) => i.proposal === null)).toEqual([true, false]);
+    expect((await admin.post(`/api/proposals/${p.body.id}/approve`, {})).status).toBe(200);
+    const reward = (
+      await services.database.db
+        .select()
+        .from(archiveItem)
+        .where(and(eq(archiveItem.workerId, id), eq(archiveItem.kind, 'reward')))
+    )[0]!;
+    expect(reward.data).toMatchObject({ amountFen: 1000000 });
+    expect(String(reward.data.title)).toContain('满30年');
+  });
+
   it('names a party secretary of 10 continuous years for the public-institution path', async () => {
     const id = await registerWorker(admin, {
       communityCode: '640104001001',

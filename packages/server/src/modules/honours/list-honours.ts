@@ -31,6 +31,16 @@ export const milestoneThresholds = (ctx: TCtx, packId: string, onDate: string) =
 };
 
 /**
+ * The milestone an alert is about, from its message (`<description>：…已满30年…`). The last
+ * `满N年` is the one: the description before it may name every milestone (银川 (二十):
+ * 「满20年、30年」), and taking the first gave the 30-year award the 20-year amount and key.
+ */
+export const milestoneYears = (message: string): number => {
+  const all = [...message.matchAll(/满(\d+)年/g)];
+  return all.length ? Number(all[all.length - 1]![1]) : Number.NaN;
+};
+
+/**
  * 表彰与发展: long-service awards and career paths the pack sets (银川 (二十) 连续20年、30年;
  * 全国 五.13 连续10年的社区党组织书记; 温州 二(八) 正职满6年), for the active workers under a path:
  * reached (due), reached earlier, or near; with the proposal already made, if any.
@@ -63,7 +73,7 @@ export const listHonours = async (ctx: TCtx, under: string) => {
         t = milestoneThresholds(ctx, packId, today);
         thresholds.set(packId, t);
       }
-      const years = Number(/满(\d+)年/.exec(a.message)?.[1] ?? Number.NaN);
+      const years = milestoneYears(a.message);
       const th = t.get(a.rule)?.find((x) => x.years === years) ?? null;
       items.push({
         workerId: rec.worker.id,

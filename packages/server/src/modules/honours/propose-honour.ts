@@ -3,7 +3,7 @@ import { inTransaction, type TCtx } from '../../context.ts';
 import { effectivePackIds } from '../org/org.repo.ts';
 import { proposalTitle, proposeInTx } from '../todo/proposals.ts';
 import { alertsOf, loadWorker, packForPath } from '../todo/worker-policy.ts';
-import { milestoneThresholds } from './list-honours.ts';
+import { milestoneThresholds, milestoneYears } from './list-honours.ts';
 
 /**
  * Proposes the award (or the career path) of a milestone the worker has reached under the pack:
@@ -24,7 +24,7 @@ export const proposeHonour = (
       (a) =>
         a.rule === input.rule &&
         a.level !== 'upcoming' &&
-        new RegExp(`满${input.years}年`).test(a.message),
+        milestoneYears(a.message) === input.years,
     );
     const packId = (await effectivePackIds(tx.db, [w.orgPath])).get(w.orgPath) as string;
     const th = milestoneThresholds(tx, packId, today)
