@@ -11,6 +11,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, apiGet } from '../../api/client.ts';
 import { useAuth } from '../../auth.tsx';
 import { OrgTreeSelect } from '../../components/org-tree-select.tsx';
+import { yuanText } from '../pay/pay-format.ts';
 
 // Pieces the workflow pages share: the node chosen (kept in the URL), clause tags, alert
 // levels, the worker picker, calls with a message, and the proposals table with its decisions.
@@ -254,6 +255,5 @@ export const ProposalTable = ({
 export const score = (v: number | null | undefined) =>
   v === null || v === undefined ? '—' : (v / 100).toFixed(2);
 
-/** Fen as yuan. */
-export const yuan = (fen: number | null | undefined) =>
-  fen === null || fen === undefined ? '—' : `${(fen / 100).toLocaleString('zh-CN')}元`;
+/** Fen as 元 with two decimals (`500000` → `5,000.00元`), as on the pay pages. */
+export const yuan = yuanText;
