@@ -25,6 +25,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, apiGet } from '../../api/client.ts';
 import { useAuth } from '../../auth.tsx';
+import { dateTimeText } from '../../components/date-time.ts';
 import { TraceView } from '../../components/trace-view.tsx';
 import { yuan, yuanText } from './pay-format.ts';
 import { PayParts, type TPayPartView } from './pay-parts.tsx';
@@ -206,20 +207,18 @@ export const PayRunPage = () => {
           <Descriptions.Item label="政策包">
             {run.packs.map((p) => `${p.packId}（${p.from}起版本）`).join('、') || '—'}
           </Descriptions.Item>
-          <Descriptions.Item label="计算时间">
-            {run.computedAt?.slice(0, 19) ?? '—'}
-          </Descriptions.Item>
+          <Descriptions.Item label="计算时间">{dateTimeText(run.computedAt)}</Descriptions.Item>
           <Descriptions.Item label="审核">
             <span data-testid="pay-run-reviewed">
               {run.reviewedAt
-                ? `${run.reviewedByName ?? '（账号已删除）'} ${run.reviewedAt.slice(0, 19)}`
+                ? `${run.reviewedByName ?? '（账号已删除）'} ${dateTimeText(run.reviewedAt)}`
                 : '—'}
             </span>
           </Descriptions.Item>
           <Descriptions.Item label="锁定">
             <span data-testid="pay-run-locked">
               {run.lockedAt
-                ? `${run.lockedByName ?? '（账号已删除）'} ${run.lockedAt.slice(0, 19)}`
+                ? `${run.lockedByName ?? '（账号已删除）'} ${dateTimeText(run.lockedAt)}`
                 : '—'}
             </span>
           </Descriptions.Item>

@@ -18,6 +18,7 @@ import {
 import { useState } from 'react';
 import { api, apiGet } from '../../api/client.ts';
 import { handleFormError } from '../../api/forms.ts';
+import { dateTimeText } from '../../components/date-time.ts';
 import { OrgTreeSelect } from '../../components/org-tree-select.tsx';
 
 type TUser = {
@@ -34,8 +35,7 @@ type TUser = {
   lastLoginAt: string | null;
 };
 
-const when = (iso: string | null) =>
-  iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '—';
+const when = (iso: string | null) => dateTimeText(iso);
 
 /** 系统 · 账号管理: the security administrator's accounts within their scope. */
 export const UsersPage = () => {

@@ -39,6 +39,7 @@ import { handleFormError, validateWith } from '../../api/forms.ts';
 import type { THistoryEntry } from '../../api/types.ts';
 import { useAuth } from '../../auth.tsx';
 import { DateInput } from '../../components/date-input.tsx';
+import { dateTimeText } from '../../components/date-time.ts';
 import { cleanValues, WorkerFormFields } from './worker-form.tsx';
 import { STATUS_COLORS } from './worker-list-page.tsx';
 import { WorkerPayTab } from './worker-pay-tab.tsx';
@@ -255,8 +256,7 @@ export const WorkerDetailPage = () => {
                         {
                           title: '时间',
                           dataIndex: 'at',
-                          render: (at: string) =>
-                            new Date(at).toLocaleString('zh-CN', { hour12: false }),
+                          render: (at: string) => dateTimeText(at),
                         },
                         { title: '操作人', dataIndex: 'actorName' },
                         {
