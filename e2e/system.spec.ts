@@ -19,7 +19,13 @@ test('[SYSTEM] create a street admin with a temporary password, then see it in t
   await expect(page.getByText('须改密码')).toBeVisible();
 
   await page.getByRole('menuitem', { name: '审计' }).click();
-  await expect(page.getByRole('cell', { name: 'create' }).first()).toBeVisible();
+  // Actions and objects in Chinese, the time as YYYY-MM-DD HH:mm:ss (not `create`, `user`, 2026/12/7).
+  const created = page
+    .locator('tr', { has: page.getByRole('cell', { name: '新建', exact: true }) })
+    .first();
+  await expect(created.getByRole('cell', { name: '账号', exact: true })).toBeVisible();
+  await expect(created.locator('td').nth(2)).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+  await expect(page.getByRole('cell', { name: 'create', exact: true })).toHaveCount(0);
   await page.getByRole('button', { name: '校验审计链' }).click();
   await expect(page.getByText(/审计链完整：共 \d+ 条记录/)).toBeVisible();
 });

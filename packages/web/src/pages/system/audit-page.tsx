@@ -4,7 +4,9 @@ import { Alert, App, Button, Card, Form, Input, Select, Space, Table, Typography
 import { useState } from 'react';
 import { api, apiGet } from '../../api/client.ts';
 import { useAuth } from '../../auth.tsx';
+import { dateTimeText } from '../../components/date-time.ts';
 import { OrgTreeSelect } from '../../components/org-tree-select.tsx';
+import { AUDIT_ENTITY_LABELS, auditActionText, auditEntityText } from './audit-labels.ts';
 
 type TEntry = {
   seq: number;
@@ -16,13 +18,6 @@ type TEntry = {
   before: unknown;
   after: unknown;
   reason: string | null;
-};
-
-const ENTITY_LABELS: Record<string, string> = {
-  worker: '工作者',
-  org: '机构',
-  user: '账号',
-  database: '数据库',
 };
 
 /** 审计: the audit log within the caller's scope, newest first, and the chain check. */
@@ -66,7 +61,10 @@ export const AuditPage = () => {
             <Select
               allowClear
               style={{ width: 120 }}
-              options={Object.entries(ENTITY_LABELS).map(([value, label]) => ({ value, label }))}
+              options={Object.entries(AUDIT_ENTITY_LABELS).map(([value, label]) => ({
+                value,
+                label,
+              }))}
             />
           </Form.Item>
           <Form.Item name="entityId" label="对象编号">
@@ -124,11 +122,11 @@ export const AuditPage = () => {
             {
               title: '时间',
               dataIndex: 'at',
-              render: (at: string) => new Date(at).toLocaleString('zh-CN', { hour12: false }),
+              render: (at: string) => dateTimeText(at),
             },
             { title: '操作人', dataIndex: 'actorName' },
-            { title: '操作', dataIndex: 'action' },
-            { title: '对象', dataIndex: 'entity', render: (e: string) => ENTITY_LABELS[e] ?? e },
+            { title: '操作', dataIndex: 'action', render: auditActionText },
+            { title: '对象', dataIndex: 'entity', render: auditEntityText },
             {
               title: '对象编号',
               dataIndex: 'entityId',

@@ -1,0 +1,68 @@
+// The audit log stores English codes (action `pay-lock`, entity `pay_run`); the page shows them
+// in Chinese. A code missing here shows as itself — the test beside this file fails first.
+
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  create: '新建',
+  update: '修改',
+  delete: '删除',
+  move: '调整隶属',
+  import: '导入',
+  login: '登录',
+  logout: '退出登录',
+  'login-failed': '登录失败',
+  lockout: '账号锁定',
+  unlock: '解除锁定',
+  'password-change': '修改密码',
+  'password-change-failed': '修改密码失败',
+  'password-reset': '重置密码',
+  'archive-add': '添加档案',
+  'archive-update': '更新档案',
+  'archive-correct': '更正档案',
+  'fact-add': '录入机构数据',
+  'fact-correct': '更正机构数据',
+  'pay-compute': '计算工资',
+  'pay-review': '复核工资',
+  'pay-lock': '锁定工资',
+  'pay-conversion': '套改',
+  'pay-conversion-compute': '计算套改',
+  'pay-conversion-approve': '批准套改',
+  propose: '提出建议',
+  approve: '批准',
+  reject: '驳回',
+  request: '提出申请',
+  submit: '提交',
+  review: '评阅',
+  return: '退回',
+  apply: '报名',
+  advance: '推进招聘环节',
+  hire: '聘用',
+  reserve: '列入储备',
+  'reserve-expire': '储备到期',
+  'demo-load': '载入演示数据',
+  'after-backup': '备份',
+  restore: '恢复备份',
+};
+
+export const AUDIT_ENTITY_LABELS: Record<string, string> = {
+  worker: '工作者',
+  org: '机构',
+  user: '账号',
+  database: '数据库',
+  system: '系统',
+  'import-batch': '导入批次',
+  import_snapshots: '导入记录',
+  pay_run: '工资发放表',
+  pay_conversion: '套改',
+  workflow_proposal: '建议',
+  work_item_request: '准入申请',
+  secondment_request: '借调挂职申请',
+  recruitment_campaign: '招聘',
+  recruitment_application: '报名',
+  assessment_cycle: '考核',
+  training_course: '培训课程',
+  case_study: '案例',
+};
+
+/** `pay-lock` → `锁定工资`; an unknown code as itself. */
+export const auditActionText = (code: string) => AUDIT_ACTION_LABELS[code] ?? code;
+export const auditEntityText = (code: string) => AUDIT_ENTITY_LABELS[code] ?? code;
