@@ -121,6 +121,51 @@ describe.runIf(testDbKind() === 'pg')('several server processes on one PostgreSQ
     );
   });
 
+  it('shows on one process the org nodes, packs and dashboard figures another process wrote', async () => {
+    const res = await login(a!.url, 'admin', password);
+    expect(res.status).toBe(200);
+    const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+    const { csrfToken } = (await res.json()) as { csrfToken: string };
+    const headers = {
+      Cookie: cookie,
+      'X-CSRF-Token': csrfToken,
+      'Content-Type': 'application/json',
+    };
+    const get = async (base: string, p: string) => {
+      const r = await fetch(`${base}${p}`, { headers });
+      expect(r.status, p).toBe(200);
+      return (await r.json()) as any;
+    };
+    // B reads first, so whatever it keeps per process is in place before A writes.
+    expect((await get(b!.url, '/api/orgs/000000')).counts.streets).toBe(0);
+    expect((await get(b!.url, '/api/stats/000000')).orgs.streets).toBe(0);
+    for (const [code, parentCode, name] of [
+      ['640000', '000000', '宁夏回族自治区'],
+      ['640100', '640000', '银川市'],
+      ['640104', '640100', '兴庆区'],
+      ['640104001000', '640104', '第一街道'],
+    ]) {
+      const created = await fetch(`${a!.url}/api/orgs`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ code, parentCode, name }),
+      });
+      expect(created.status, await created.clone().text()).toBe(201);
+    }
+    expect((await get(b!.url, '/api/orgs/000000')).counts.streets).toBe(1);
+    expect((await get(b!.url, '/api/stats/000000')).orgs.streets).toBe(1);
+    expect((await get(b!.url, '/api/orgs/640104')).effectivePackId).toBe('national-2024');
+    expect((await get(b!.url, '/api/stats/640104')).pack?.id).toBe('national-2024');
+    const patched = await fetch(`${a!.url}/api/orgs/640100`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ packId: 'yinchuan-2018' }),
+    });
+    expect(patched.status).toBe(200);
+    expect((await get(b!.url, '/api/orgs/640104')).effectivePackId).toBe('yinchuan-2018');
+    expect((await get(b!.url, '/api/stats/640104')).pack?.id).toBe('yinchuan-2018');
+  });
+
   it('counts login attempts across processes against one limit', async () => {
     const statuses: number[] = [];
     for (const base of [a!.url, b!.url, a!.url, b!.url, a!.url])
