@@ -2,7 +2,7 @@ import type { TWorkerListQuery } from '@shegong/shared';
 import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
 import type { TScope } from '../../context.ts';
 import type { TExecutor } from '../../db/client.ts';
-import { archiveItem, org, worker } from '../../db/schema/index.ts';
+import { archiveItem, auditLog, org, worker } from '../../db/schema/index.ts';
 import { pathInScope } from '../org/org-scope.ts';
 
 export type TWorkerRow = typeof worker.$inferSelect;
@@ -106,6 +106,35 @@ export const findWorkerDetailInScope = async (db: TExecutor, scope: TScope, id: 
       .where(and(eq(worker.id, id), workerInScope(scope)))
       .limit(1)
   )[0];
+
+/**
+ * The audit rows recorded on a worker in scope, in order, with the scope check in the same
+ * statement (the worker left-joined to its rows): undefined when the worker is not in scope, an
+ * empty list when it has no rows (a worker loaded in bulk has its creation in the import's
+ * document, see findImportCreations).
+ */
+export const listWorkerAuditInScope = async (db: TExecutor, scope: TScope, id: string) => {
+  const rows = await db
+    .select({
+      seq: auditLog.seq,
+      at: auditLog.at,
+      actorName: auditLog.actorName,
+      action: auditLog.action,
+      before: auditLog.before,
+      after: auditLog.after,
+      reason: auditLog.reason,
+    })
+    .from(worker)
+    .leftJoin(auditLog, and(eq(auditLog.entity, 'worker'), eq(auditLog.entityId, id)))
+    .where(and(eq(worker.id, id), workerInScope(scope)))
+    .orderBy(asc(auditLog.seq));
+  if (rows.length === 0) return undefined;
+  return rows.flatMap((r) =>
+    r.seq === null || r.at === null || r.action === null || r.actorName === null
+      ? []
+      : [{ ...r, seq: r.seq, at: r.at, action: r.action, actorName: r.actorName }],
+  );
+};
 
 /** Any worker with this ID number, in scope or not: uniqueness is national, not per scope. */
 export const findWorkerIdByIdNumberHash = async (db: TExecutor, hash: string) =>

@@ -9,9 +9,7 @@ import {
   ZUpdateWorker,
   ZWorkerListQuery,
 } from '@shegong/shared';
-import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { auditLog } from '../../db/schema/index.ts';
 import { defineRoute } from '../../http/route.ts';
 import { findImportCreations } from '../audit/audit.repo.ts';
 import { findOrgInScope, findPathNodes, governingPack } from '../org/org.repo.ts';
@@ -21,7 +19,7 @@ import { createWorker } from './create-worker.ts';
 import { updateWorker } from './update-worker.ts';
 import {
   findWorkerDetailInScope,
-  findWorkerInScope,
+  listWorkerAuditInScope,
   listWorkers,
   type TWorkerFilters,
 } from './worker.repo.ts';
@@ -182,21 +180,9 @@ export const workerRoutes = [
     params: ZIdParam,
     handler: async (c, { params }) => {
       const { db } = c.var.services.database;
-      const row = await findWorkerInScope(db, c.var.actor!.scope, params.id);
-      if (!row) throw new AppError('NOT_FOUND', '工作者不存在');
-      const entries = await db
-        .select({
-          seq: auditLog.seq,
-          at: auditLog.at,
-          actorName: auditLog.actorName,
-          action: auditLog.action,
-          before: auditLog.before,
-          after: auditLog.after,
-          reason: auditLog.reason,
-        })
-        .from(auditLog)
-        .where(and(eq(auditLog.entity, 'worker'), eq(auditLog.entityId, params.id)))
-        .orderBy(asc(auditLog.seq));
+      // The scope check and the worker's audit rows in one statement.
+      const entries = await listWorkerAuditInScope(db, c.var.actor!.scope, params.id);
+      if (!entries) throw new AppError('NOT_FOUND', '工作者不存在');
       // A worker an import created has its creation in the import's snapshot document.
       if (entries.some((e) => e.action === 'create')) return { items: entries };
       const created = await findImportCreations(db, c.var.actor!.scope, 'worker', params.id);
