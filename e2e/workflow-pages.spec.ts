@@ -71,6 +71,12 @@ test('[HONOUR] long-service awards and the exit situations load with their claus
   await chooseOrg(page, '单位', [...YINCHUAN, '兴庆区']);
   const honours = page.getByTestId('honour-table');
   await expect(honours.locator('tbody tr').first()).toBeVisible();
+  // Awards in 元 with two decimals; after a reload (?org= in the address) the picker still names
+  // the unit instead of showing its bare code.
+  await expect(honours.getByRole('cell', { name: /^5,000\.00元$/ }).first()).toBeVisible();
+  await page.reload();
+  await expect(honours.locator('tbody tr').first()).toBeVisible();
+  await expect(page.getByText('兴庆区（县级）', { exact: true })).toBeVisible();
   const propose = honours.getByRole('button', { name: '提出建议' }).first();
   if (await propose.count()) {
     await propose.click();

@@ -71,6 +71,19 @@ export const OrgTreeSelect = ({
     selectable: !selectable || selectable.includes(n.level),
     title: `${n.title}（${ORG_LEVEL_LABELS[n.level]}）`,
   }));
+  // A value not yet in the loaded tree (the page opened with ?org= from a link or a reload)
+  // showed as its bare code ("640104"): its name is read once and given to the select.
+  const known = nodes.find((n) => n.value === value);
+  const chosen = useQuery({
+    queryKey: ['org', value],
+    queryFn: () => apiGet<TOrgDetail>(`/api/orgs/${value}`),
+    enabled: !!value && !known && !!root.data,
+  });
+  const label = known
+    ? known.title
+    : chosen.data
+      ? `${chosen.data.name}（${ORG_LEVEL_LABELS[chosen.data.level]}）`
+      : undefined;
   const loadData = async (parent: string | undefined) => {
     if (!parent || loaded.some((n) => n.pId === parent)) return;
     const result = await apiGet<{ items: TOrgChild[] }>(`/api/orgs/${parent}/children`);
@@ -95,8 +108,9 @@ export const OrgTreeSelect = ({
       treeDataSimpleMode
       treeData={nodes}
       loadData={(node) => loadData((node as { id?: string }).id)}
-      value={value ?? undefined}
-      onChange={(v) => onChange?.(v as string | undefined)}
+      labelInValue
+      value={value ? { value, label: label ?? value } : undefined}
+      onChange={(v) => onChange?.((v as { value: string } | undefined)?.value)}
       placeholder={placeholder}
       allowClear={allowClear}
       showSearch={false}
