@@ -26,7 +26,9 @@ test('[AUTH][HOME] the administrator logs in and sees the demo org tree with cou
   }
   const workers = page.getByTestId('worker-count');
   await expect(workers).not.toHaveText(/^-?$/);
-  await expect(page.getByText('yinchuan-2018')).toBeVisible();
+  await expect(
+    page.getByText('银川市推进社区工作者队伍职业化建设的实施意见（试行）（yinchuan-2018）'),
+  ).toBeVisible();
   // Expanding the tree lazily loads children from the API.
   await tree.locator('.ant-tree-switcher').first().click();
   await expect(tree.getByText('宁夏回族自治区（省级）')).toBeVisible();

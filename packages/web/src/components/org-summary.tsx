@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Col, Descriptions, Row, Statistic, Table, Tag } from 'antd';
 import { apiGet } from '../api/client.ts';
 import type { TOrgChild, TOrgDetail } from '../api/types.ts';
+import { useAuth } from '../auth.tsx';
 
 /** Counts and children of one node, from the API; a child row selects that child. */
 export const OrgSummary = ({
@@ -22,6 +23,17 @@ export const OrgSummary = ({
     queryFn: () => apiGet<{ items: TOrgChild[] }>(`/api/orgs/${code}/children`),
     enabled: code !== '',
   });
+  // The pack by its name (「银川市推进…实施意见（试行）」), not only its id; a role without
+  // policy:read (审计、安全管理员) is shown the id.
+  const { can } = useAuth();
+  const packs = useQuery({
+    queryKey: ['policy-packs'],
+    queryFn: () => apiGet<{ items: Array<{ id: string; name: string }> }>('/api/policy/packs'),
+    retry: false,
+    enabled: can('policy:read'),
+  });
+  const packId = detail.data?.effectivePackId;
+  const packName = packs.data?.items.find((p) => p.id === packId)?.name;
   if (detail.error) return <Alert type="error" title={detail.error.message} showIcon />;
   const counts = detail.data?.counts;
   return (
@@ -53,7 +65,7 @@ export const OrgSummary = ({
           <Descriptions size="small" style={{ marginTop: 16 }} column={3}>
             <Descriptions.Item label="代码">{detail.data.code}</Descriptions.Item>
             <Descriptions.Item label="适用政策包">
-              {detail.data.effectivePackId ?? '未设置'}
+              {packId ? (packName ? `${packName}（${packId}）` : packId) : '未设置'}
             </Descriptions.Item>
             <Descriptions.Item label="政策包来源">
               {detail.data.packId ? '本级设定' : '继承上级'}
