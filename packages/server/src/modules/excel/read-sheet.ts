@@ -69,7 +69,14 @@ export async function* readRowBatches(
       options.onBytes?.(Math.round((done / total) * file.length));
     }
   } catch (error) {
-    if (error instanceof AppError) throw error;
+    if (error instanceof AppError) {
+      if (error.where?.file !== undefined) throw error;
+      throw new AppError(error.code, error.message, {
+        where: { file: options.fileName, ...error.where },
+        issues: error.issues,
+        cause: error,
+      });
+    }
     throw new AppError('BAD_REQUEST', '文件无法读取：不是有效的 Excel（.xlsx）文件，或文件已损坏', {
       where: { file: options.fileName },
       cause: error,

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
+import { SaxesParser } from 'saxes';
 import { describe, expect, it } from 'vitest';
-import { SheetXmlError, sheetScanner } from './sheet-scanner.ts';
+import { MAX_PENDING, SheetXmlError, sheetScanner } from './sheet-scanner.ts';
 
 /** The events of a scan, fed in pieces of `size` characters (0: all at once). */
 const eventsOf = (xml: string, size = 0) => {
@@ -86,5 +88,93 @@ describe('the sheet XML scanner', () => {
     ]) {
       expect(() => eventsOf(bad), bad).toThrow(SheetXmlError);
     }
+  });
+});
+
+// The scanner against saxes (the XML parser it replaced for sheets) on generated sheet XML:
+// names with and without a prefix, the r/s/t attributes among others (quoted either way, with
+// entities and '>' inside), text with entities, character references, CJK, line ends, CDATA,
+// comments and processing instructions — the same elements, attributes and text, in pieces of
+// any size.
+describe('the sheet XML scanner against saxes', () => {
+  const escapeXml = (t: string) =>
+    t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const textArb = fc
+    .array(
+      fc.oneof(
+        fc.constantFrom('a', ' ', '社区', '&', '<', '>', '"', "'", '\r\n', '\n', '\t', '1.5', 'x'),
+        fc.integer({ min: 0x4e00, max: 0x9fa5 }).map((c) => String.fromCodePoint(c)),
+      ),
+      { maxLength: 6 },
+    )
+    .map((parts) => parts.join(''));
+  type TNode = { name: string; attrs: [string, string, string][]; kids: (TNode | string)[] };
+  const nameArb = fc.constantFrom('row', 'c', 'v', 'is', 't', 'f', 'x:c', 'x:v', 'rPh', 'ext');
+  const attrArb = fc.tuple(
+    fc.constantFrom('r', 's', 't', 'spans', 'x14ac:dyDescent', 'note'),
+    fc.stringMatching(/^[A-Za-z0-9 &<>:.]{0,6}$/),
+    fc.constantFrom('"', "'"),
+  );
+  const nodeArb: fc.Arbitrary<TNode> = fc.letrec<{ node: TNode }>((tie) => ({
+    node: fc.record({
+      name: nameArb,
+      attrs: fc.uniqueArray(attrArb, { selector: (a) => a[0], maxLength: 3 }),
+      kids: fc.array(fc.oneof({ depthSize: 'small' }, textArb, tie('node')), { maxLength: 4 }),
+    }),
+  })).node;
+  const other = fc.constantFrom('<!-- 注释 <c> -->', '<?pi x?>', '<![CDATA[<v>&amp;]]>', '');
+  const serialise = (n: TNode, extra: string): string => {
+    const attrs = n.attrs
+      .map(
+        ([k, v, q]) =>
+          ` ${k}=${q}${escapeXml(v).replace(q === '"' ? /"/g : /'/g, q === '"' ? '&quot;' : '&apos;')}${q}`,
+      )
+      .join('');
+    const kids = n.kids.map((k) => (typeof k === 'string' ? escapeXml(k) : serialise(k, extra)));
+    return kids.length === 0
+      ? `<${n.name}${attrs}/>`
+      : `<${n.name}${attrs}>${extra}${kids.join('')}</${n.name}>`;
+  };
+
+  const merged = (events: string[]) =>
+    events.reduce<string[]>((out, e) => {
+      const last = out.at(-1);
+      if (last?.startsWith('text ') && e.startsWith('text '))
+        out[out.length - 1] =
+          `text ${JSON.stringify(JSON.parse(last.slice(5)) + JSON.parse(e.slice(5)))}`;
+      else out.push(e);
+      return out;
+    }, []);
+  const local = (name: string) => name.slice(name.indexOf(':') + 1);
+  const withSaxes = (xml: string) => {
+    const events: string[] = [];
+    const p = new SaxesParser({ xmlns: false });
+    p.on('opentag', (tag) => {
+      const a = tag.attributes as Record<string, string>;
+      events.push(`open ${local(tag.name)} r=${a.r ?? ''} s=${a.s ?? ''} t=${a.t ?? ''}`);
+    });
+    p.on('closetag', (tag) => events.push(`close ${local(tag.name)}`));
+    p.on('text', (t) => events.push(`text ${JSON.stringify(t)}`));
+    p.on('cdata', (t) => events.push(`text ${JSON.stringify(t)}`));
+    p.write(xml).close();
+    return merged(events);
+  };
+
+  it('gives the events saxes gives, in pieces of any size', () => {
+    fc.assert(
+      fc.property(nodeArb, other, fc.integer({ min: 1, max: 40 }), (node, extra, size) => {
+        const xml = `<?xml version="1.0"?><worksheet xmlns:x="urn:x" xmlns:x14ac="urn:y"><sheetData>${serialise(node, extra)}</sheetData></worksheet>`;
+        const expected = withSaxes(xml);
+        expect(eventsOf(xml)).toEqual(expected);
+        expect(eventsOf(xml, size)).toEqual(expected);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('refuses an unfinished element or text longer than it keeps', () => {
+    expect(() => eventsOf(`<sheetData><c><v>${'1'.repeat(MAX_PENDING + 10)}`, 65_536)).toThrow(
+      SheetXmlError,
+    );
   });
 });

@@ -10,6 +10,9 @@
 
 export class SheetXmlError extends Error {}
 
+/** The longest unfinished element or text kept between pieces (characters). */
+export const MAX_PENDING = 1024 * 1024;
+
 /** The attributes the sheet reader uses; other attributes are skipped. */
 export type TSheetAttributes = {
   r: string | undefined;
@@ -164,6 +167,9 @@ export const sheetScanner = (h: TSheetHandlers) => {
       const s = rest === '' ? piece : rest + piece;
       const at = scan(s);
       rest = at < s.length ? s.slice(at) : '';
+      // A cell holds at most 32,767 characters; an unfinished element or text this long is not
+      // a sheet (and rescanning it with every piece would take time quadratic in its length).
+      if (rest.length > MAX_PENDING) throw new SheetXmlError('element or text too long');
     },
     /** The end of the XML: nothing may be left unfinished but white space. */
     end(): void {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { rawCellOf, type TRawCell } from './cells.ts';
 import { buildXlsx } from './excel-fixtures.ts';
 import { readRows, type TSheetRow } from './read-sheet.ts';
+import { XLSX_LIMITS } from './xlsx-reader.ts';
 
 const EMPTY: TRawCell = { kind: 'empty' };
 
@@ -358,5 +359,67 @@ describe('the import reader of .xlsx files', () => {
       }),
     );
     expect(new Set(reads)).toEqual(new Set(['第一表:1 第一表:2']));
+  });
+
+  it('refuses a zip bomb and cells outside Excel, in Chinese, naming the sheet and row', async () => {
+    const saved = { ...XLSX_LIMITS };
+    try {
+      // Shared strings that inflate past the limit (here lowered to 1 MB; 256 MB in use).
+      XLSX_LIMITS.metadataBytes = 1024 ** 2;
+      const bomb = handMade({
+        sheets: [{ name: 'A', data: '<row r="1"><c r="A1" t="s"><v>0</v></c></row>' }],
+        sst: `<si><t>${'社'.repeat(600_000)}</t></si>`,
+      });
+      expect(bomb.length).toBeLessThan(20_000);
+      await expect(rowsOf(bomb)).rejects.toMatchObject({
+        code: 'BAD_REQUEST',
+        message: expect.stringContaining('文件解压后过大：共享字符串表超过 1 MB'),
+      });
+      // A sheet past its limit (lowered to 4 MB).
+      XLSX_LIMITS.sheetBytes = 4 * 1024 ** 2;
+      const rows = '<row><c t="inlineStr"><is><t>社区工作者</t></is></c></row>'.repeat(100_000);
+      await expect(
+        rowsOf(handMade({ sheets: [{ name: '花名册', data: rows }] })),
+      ).rejects.toMatchObject({ message: expect.stringContaining('工作表「花名册」超过') });
+    } finally {
+      Object.assign(XLSX_LIMITS, saved);
+    }
+    // A column past XFD (16,384) and a row past 1,048,576.
+    await expect(
+      rowsOf(
+        handMade({ sheets: [{ name: 'B', data: '<row r="3"><c r="XFE3"><v>1</v></c></row>' }] }),
+      ),
+    ).rejects.toMatchObject({
+      message: expect.stringContaining('单元格超出 Excel 的最大列（XFD，第 16384 列）：XFE3'),
+      where: { file: 'x.xlsx', sheet: 'B', row: 3 },
+    });
+    await expect(
+      rowsOf(handMade({ sheets: [{ name: 'C', data: '<row r="1048577"><c><v>1</v></c></row>' }] })),
+    ).rejects.toMatchObject({ message: expect.stringContaining('行号超出 Excel 的范围') });
+    // The last cell Excel has is read.
+    const edge = await rowsOf(
+      handMade({
+        sheets: [{ name: 'D', data: '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>' }],
+      }),
+    );
+    expect([edge[0]!.row, edge[0]!.cells.length]).toEqual([1_048_576, 16_384]);
+  });
+
+  it('refuses an entry that inflates to more than the zip directory says', async () => {
+    const file = handMade({
+      sheets: [
+        {
+          name: 'A',
+          data: `<row r="1"><c r="A1" t="inlineStr"><is><t>${'x'.repeat(200_000)}</t></is></c></row>`,
+        },
+      ],
+    });
+    // The sheet is the zip's first entry: its central record is the first; state 100 bytes.
+    const central = file.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    expect(file.toString('utf8', central + 46, central + 46 + 24)).toBe('xl/worksheets/sheet1.xml');
+    file.writeUInt32LE(100, central + 24);
+    await expect(rowsOf(file)).rejects.toMatchObject({
+      message: expect.stringContaining('文件无法读取'),
+    });
   });
 });

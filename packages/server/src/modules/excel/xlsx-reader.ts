@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import zlib from 'node:zlib';
+import { AppError } from '@shegong/shared';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { EMPTY_CELL, type TRawCell } from './cells.ts';
 import { sheetScanner } from './sheet-scanner.ts';
@@ -90,23 +91,42 @@ const zipEntries = (zip: Buffer): Map<string, TEntry> => {
 
 const CHUNK = 64 * 1024;
 
+// Limits of what an uploaded file may unpack to (a zip bomb: a 50 MB upload of repeated XML can
+// inflate a thousandfold). Excel's own limits are 1,048,576 rows and 16,384 columns (XFD); a
+// sheet of a million rows of 7 columns is about 400 MB of XML; the workbook's metadata entries
+// and the shared strings are held in memory whole.
+export const XLSX_LIMITS = {
+  rows: 1_048_576,
+  columns: 16_384,
+  sheetBytes: 2 * 1024 ** 3,
+  metadataBytes: 256 * 1024 ** 2,
+};
+
+const tooLarge = (what: string) =>
+  new AppError('BAD_REQUEST', `文件解压后过大：${what}；请检查文件，或分成几个文件导入`);
+
 /** An entry's bytes inflated a chunk at a time (memory does not grow with the entry); the
- * inflating runs in libuv's thread pool while the caller parses the previous chunk. */
+ * inflating runs in libuv's thread pool while the caller parses the previous chunk. More than
+ * `limit` bytes inflated is an error saying `what` is too large. */
 async function* inflateChunks(
   zip: Buffer,
   entry: TEntry,
+  limit: { bytes: number; what: string },
   onBytes?: (compressedRead: number) => void,
 ): AsyncGenerator<Buffer> {
   const raw = zip.subarray(entry.data, entry.data + entry.compressed);
   if (entry.method === 0) {
+    if (raw.length > limit.bytes) throw tooLarge(limit.what);
     for (let at = 0; at < raw.length; at += CHUNK) yield raw.subarray(at, at + CHUNK);
     return;
   }
   if (entry.method !== 8) throw new XlsxFormatError(`compression method ${entry.method}`);
   if (entry.size <= CHUNK) {
-    yield zlib.inflateRawSync(raw);
+    // The directory's size may lie: never inflate more than it says here.
+    yield inflateAtMost(raw, CHUNK, () => new XlsxFormatError(`${entry.name} larger than stated`));
     return;
   }
+  let inflated = 0;
   const inflate = Readable.from(
     (function* () {
       for (let at = 0; at < raw.length; at += CHUNK / 4) {
@@ -117,18 +137,36 @@ async function* inflateChunks(
     })(),
   ).pipe(zlib.createInflateRaw({ chunkSize: CHUNK }));
   try {
-    for await (const chunk of inflate) yield chunk as Buffer;
+    for await (const chunk of inflate) {
+      inflated += (chunk as Buffer).length;
+      if (inflated > limit.bytes) throw tooLarge(limit.what);
+      yield chunk as Buffer;
+    }
   } finally {
     inflate.destroy();
   }
 }
 
-/** The whole text of a (small) entry. */
+/** `raw` inflated whole, refused past `max` bytes with the error `tooMuch` makes. */
+const inflateAtMost = (raw: Buffer, max: number, tooMuch: () => Error): Buffer => {
+  try {
+    return zlib.inflateRawSync(raw, { maxOutputLength: max });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooMuch();
+    throw error;
+  }
+};
+
+/** The whole text of a metadata entry (relationships, workbook, styles). */
 const entryText = (zip: Buffer, entry: TEntry): string => {
   const raw = zip.subarray(entry.data, entry.data + entry.compressed);
-  if (entry.method === 0) return raw.toString('utf8');
+  const what = `${entry.name} 超过 ${XLSX_LIMITS.metadataBytes / 1024 ** 2} MB`;
+  if (entry.method === 0) {
+    if (raw.length > XLSX_LIMITS.metadataBytes) throw tooLarge(what);
+    return raw.toString('utf8');
+  }
   if (entry.method !== 8) throw new XlsxFormatError(`compression method ${entry.method}`);
-  return zlib.inflateRawSync(raw).toString('utf8');
+  return inflateAtMost(raw, XLSX_LIMITS.metadataBytes, () => tooLarge(what)).toString('utf8');
 };
 
 /** The local part of an element name (some writers prefix SpreadsheetML elements: `x:c`). */
@@ -256,7 +294,11 @@ const sharedStrings = async (zip: Buffer, entry: TEntry): Promise<string[]> => {
     }
   });
   const decoder = new StringDecoder('utf8');
-  for await (const chunk of inflateChunks(zip, entry)) p.write(decoder.write(chunk));
+  const limit = {
+    bytes: XLSX_LIMITS.metadataBytes,
+    what: `共享字符串表超过 ${XLSX_LIMITS.metadataBytes / 1024 ** 2} MB`,
+  };
+  for await (const chunk of inflateChunks(zip, entry, limit)) p.write(decoder.write(chunk));
   p.write(decoder.end()).close();
   return strings;
 };
@@ -396,6 +438,12 @@ async function* sheetRows(
           if (!cells) return;
           const ref = a.r;
           col = ref ? columnOf(ref) || col + 1 : col + 1;
+          if (col > XLSX_LIMITS.columns)
+            throw new AppError(
+              'BAD_REQUEST',
+              `单元格超出 Excel 的最大列（XFD，第 ${XLSX_LIMITS.columns} 列）：${ref ?? `第 ${col} 列`}`,
+              { where: { sheet, row: rowNumber } },
+            );
           type = a.t;
           style = a.s ? Number.parseInt(a.s, 10) : 0;
           text = '';
@@ -423,6 +471,12 @@ async function* sheetRows(
         case 'row': {
           const r = a.r ? Number.parseInt(a.r, 10) : Number.NaN;
           rowNumber = Number.isFinite(r) ? r : rowNumber + 1;
+          if (rowNumber > XLSX_LIMITS.rows || rowNumber < 1)
+            throw new AppError(
+              'BAD_REQUEST',
+              `行号超出 Excel 的范围（1–${XLSX_LIMITS.rows}）：${a.r ?? rowNumber}`,
+              { where: { sheet, row: rowNumber } },
+            );
           cells = [];
           col = 0;
           return;
@@ -456,7 +510,11 @@ async function* sheetRows(
     },
   });
   const decoder = new StringDecoder('utf8');
-  for await (const chunk of inflateChunks(zip, entry, onBytes)) {
+  const limit = {
+    bytes: XLSX_LIMITS.sheetBytes,
+    what: `工作表「${sheet}」超过 ${XLSX_LIMITS.sheetBytes / 1024 ** 3} GB`,
+  };
+  for await (const chunk of inflateChunks(zip, entry, limit, onBytes)) {
     scanner.write(decoder.write(chunk));
     if (out.length > 0) {
       yield out;
