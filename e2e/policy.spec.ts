@@ -10,6 +10,11 @@ test('[POLICY] read the Yinchuan pack and try the worked example with its explan
   await expect(page.getByText('银川', { exact: false }).first()).toBeVisible();
   await page.getByRole('tab', { name: /解读选项/ }).click();
   await expect(page.getByText('采用').first()).toBeVisible();
+  // Rule shapes named in Chinese, not the engine's codes.
+  await page.getByRole('tab', { name: /规则/ }).click();
+  const rule = page.getByRole('row', { name: /四岗十八级/ });
+  await expect(rule.getByText('按年限定级', { exact: true })).toBeVisible();
+  await expect(page.getByText('grade-by-years', { exact: true })).toHaveCount(0);
   await page.getByRole('tab', { name: '试算' }).click();
   await page.getByRole('button', { name: /试\s*算/ }).click();
   // rules.md §3 worked example: 其他人员, 5 years, 本科, 助理社会工作师 → grade 4, 1.30, 2600 元.

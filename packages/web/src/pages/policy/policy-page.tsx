@@ -15,12 +15,13 @@ import {
   Table,
   Tabs,
   Tag,
-  Typography,
+  Tooltip,
 } from 'antd';
 import { useState } from 'react';
 import { ApiError, api, apiGet } from '../../api/client.ts';
 import { DateInput } from '../../components/date-input.tsx';
 import { TraceView, type TTraceStep } from '../../components/trace-view.tsx';
+import { shapeText } from './shape-labels.ts';
 
 type TPackSummary = {
   id: string;
@@ -311,14 +312,24 @@ const Rules = ({ d }: { d: TDescription }) => (
       {
         title: '形式',
         dataIndex: 'shape',
-        render: (s: string) => <Typography.Text code>{s}</Typography.Text>,
+        width: 110,
+        render: (s: string) => (
+          <Tooltip title={s}>
+            <Tag>{shapeText(s)}</Tag>
+          </Tooltip>
+        ),
       },
       { title: '依据', dataIndex: 'source', render: (s: string) => <Tag color="blue">{s}</Tag> },
       {
         title: '生效',
+        onCell: () => ({ style: { whiteSpace: 'nowrap' } }),
         render: (_, r) => `${r.effectiveFrom}${r.effectiveTo ? ` 至 ${r.effectiveTo}` : ''}`,
       },
-      { title: '定义于', dataIndex: 'definedIn' },
+      {
+        title: '定义于',
+        dataIndex: 'definedIn',
+        onCell: () => ({ style: { whiteSpace: 'nowrap' } }),
+      },
     ]}
   />
 );
