@@ -17,6 +17,12 @@ test('[REGISTRY] register a worker, find it in the list, edit it and see the aud
   await expect(page.getByTestId('worker-total')).toBeVisible();
   await page.getByRole('button', { name: '登记工作者' }).click();
 
+  // Saved empty: every missing field says so in Chinese (zod's own text was English).
+  await page.getByRole('button', { name: /保\s*存/ }).click();
+  await expect(page.getByText('请填写姓名')).toBeVisible();
+  await expect(page.getByText('必填').first()).toBeVisible();
+  await expect(page.getByText(/Invalid input|expected/)).toHaveCount(0);
+
   await page.getByLabel('姓名', { exact: true }).fill('测试甲');
   // A wrong check digit is refused on the field, in Chinese, before anything is sent.
   await page.getByLabel('身份证号', { exact: true }).fill('640104199003070011');
