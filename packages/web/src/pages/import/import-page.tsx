@@ -30,6 +30,7 @@ import {
 import { useEffect, useState } from 'react';
 import { ApiError, api, apiGet } from '../../api/client.ts';
 import { useAuth } from '../../auth.tsx';
+import { dateTimeText } from '../../components/date-time.ts';
 import { JobProgress, useJob } from '../../components/job-progress.tsx';
 import { OrgTreeSelect } from '../../components/org-tree-select.tsx';
 
@@ -304,7 +305,7 @@ export const ImportPage = () => {
             {
               title: '时间',
               dataIndex: 'createdAt',
-              render: (t: string) => t.slice(0, 19).replace('T', ' '),
+              render: (t: string) => dateTimeText(t),
             },
             { title: '类型', dataIndex: 'kindLabel' },
             { title: '文件', dataIndex: 'fileName' },
