@@ -112,6 +112,10 @@ describe(`audit log: separation of duties and protection (${testDbKind()})`, () 
     await victimClient.login('victim');
     expect((await security.patch(`/api/users/${victim.id}`, { disabled: true })).status).toBe(200);
     expect((await victimClient.get('/api/auth/me')).status).toBe(401);
+    // A role at a level it cannot sit is refused naming the role in Chinese, not its code.
+    const wrong = await security.patch(`/api/users/${victim.id}`, { role: 'community-secretary' });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error.message).toBe('社区书记不能设在“凤凰北街街道”这一级机构');
   });
 
   it('gives the system administrator no way to alter the log: every write route leaves it intact', async () => {

@@ -1,4 +1,4 @@
-import { AppError, ROLES, type TRole } from '@shegong/shared';
+import { AppError, ROLE_LABELS, ROLES, type TRole } from '@shegong/shared';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { writeAudit } from '../../audit/audit.ts';
@@ -51,9 +51,13 @@ export const createUser = async (
     });
   }
   if (!ROLE_LEVELS[input.role].includes(node.level)) {
-    throw new AppError('VALIDATION_FAILED', `角色 ${input.role} 不能设在“${node.name}”这一级机构`, {
-      where: { field: 'orgCode' },
-    });
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `${ROLE_LABELS[input.role]}不能设在“${node.name}”这一级机构`,
+      {
+        where: { field: 'orgCode' },
+      },
+    );
   }
   if (input.role === 'worker') {
     if (!input.workerId) {

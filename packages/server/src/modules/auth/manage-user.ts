@@ -1,4 +1,4 @@
-import { AppError, ROLES, type TRole } from '@shegong/shared';
+import { AppError, ROLE_LABELS, ROLES, type TRole } from '@shegong/shared';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { writeAudit } from '../../audit/audit.ts';
@@ -119,9 +119,13 @@ export const updateUser = async (ctx: TCtx, id: string, input: TUpdateUser) => {
   const orgCode = input.orgCode ?? user.orgCode;
   const node = await orgInScope(ctx, orgCode, 'orgCode');
   if (!ROLE_LEVELS[role].includes(node.level)) {
-    throw new AppError('VALIDATION_FAILED', `角色 ${role} 不能设在“${node.name}”这一级机构`, {
-      where: { field: input.role ? 'role' : 'orgCode' },
-    });
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `${ROLE_LABELS[role]}不能设在“${node.name}”这一级机构`,
+      {
+        where: { field: input.role ? 'role' : 'orgCode' },
+      },
+    );
   }
   if (role === 'worker' && !user.workerId) {
     throw new AppError('VALIDATION_FAILED', '社区工作者账号必须关联一名工作者', {
