@@ -17,6 +17,17 @@ test('[SYSTEM] create a street admin with a temporary password, then see it in t
   await page.getByRole('button', { name: /知道了|OK|确\s*定/ }).click();
   await expect(page.getByRole('cell', { name: 'street-e2e' })).toBeVisible();
   await expect(page.getByText('须改密码')).toBeVisible();
+  // One's own account is not administered here; disabling another asks first.
+  const own = page.getByRole('row', { name: new RegExp(`^${username} `) });
+  await expect(own).toContainText('本人账号');
+  await expect(own.getByRole('button')).toHaveCount(0);
+  const account = page.getByRole('row', { name: /street-e2e/ });
+  await account.getByRole('button', { name: /停\s*用/ }).click();
+  await expect(
+    page.getByRole('dialog', { name: '停用账号 street-e2e（街道管理员甲）？' }),
+  ).toBeVisible();
+  await page.getByRole('button', { name: /取\s*消/ }).click();
+  await expect(account).toContainText('须改密码');
 
   await page.getByRole('menuitem', { name: '审计' }).click();
   // Actions and objects in Chinese, the time as YYYY-MM-DD HH:mm:ss (not `create`, `user`, 2026/12/7).

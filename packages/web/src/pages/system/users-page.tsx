@@ -18,6 +18,7 @@ import {
 import { useState } from 'react';
 import { api, apiGet } from '../../api/client.ts';
 import { handleFormError } from '../../api/forms.ts';
+import { useAuth } from '../../auth.tsx';
 import { dateTimeText } from '../../components/date-time.ts';
 import { OrgTreeSelect } from '../../components/org-tree-select.tsx';
 
@@ -40,6 +41,7 @@ const when = (iso: string | null) => dateTimeText(iso);
 /** 系统 · 账号管理: the security administrator's accounts within their scope. */
 export const UsersPage = () => {
   const { message, modal } = App.useApp();
+  const { me } = useAuth();
   const queryClient = useQueryClient();
   const users = useQuery({
     queryKey: ['users'],
@@ -125,43 +127,58 @@ export const UsersPage = () => {
           { title: '最近登录', dataIndex: 'lastLoginAt', render: when },
           {
             title: '操作',
-            render: (_, u) => (
-              <Space size={4}>
-                {u.lockedUntil && (
+            render: (_, u) =>
+              // The server refuses to administer one's own account here; say so instead of
+              // offering buttons that answer with an error.
+              u.id === me?.id ? (
+                <Typography.Text type="secondary">本人账号（改密码请用右上角菜单）</Typography.Text>
+              ) : (
+                <Space size={4}>
+                  {u.lockedUntil && (
+                    <Button
+                      size="small"
+                      onClick={() => act('已解锁', () => api('POST', `/api/users/${u.id}/unlock`))}
+                    >
+                      解锁
+                    </Button>
+                  )}
                   <Button
                     size="small"
-                    onClick={() => act('已解锁', () => api('POST', `/api/users/${u.id}/unlock`))}
+                    onClick={() =>
+                      act('已重置', async () => {
+                        const r = await api<{ temporaryPassword: string }>(
+                          'POST',
+                          `/api/users/${u.id}/reset-password`,
+                        );
+                        showTemporary(u.username, r.temporaryPassword);
+                      })
+                    }
                   >
-                    解锁
+                    重置密码
                   </Button>
-                )}
-                <Button
-                  size="small"
-                  onClick={() =>
-                    act('已重置', async () => {
-                      const r = await api<{ temporaryPassword: string }>(
-                        'POST',
-                        `/api/users/${u.id}/reset-password`,
-                      );
-                      showTemporary(u.username, r.temporaryPassword);
-                    })
-                  }
-                >
-                  重置密码
-                </Button>
-                <Button
-                  size="small"
-                  danger={!u.disabled}
-                  onClick={() =>
-                    act(u.disabled ? '已启用' : '已停用', () =>
-                      api('PATCH', `/api/users/${u.id}`, { disabled: !u.disabled }),
-                    )
-                  }
-                >
-                  {u.disabled ? '启用' : '停用'}
-                </Button>
-              </Space>
-            ),
+                  <Button
+                    size="small"
+                    danger={!u.disabled}
+                    onClick={() => {
+                      const toggle = () =>
+                        act(u.disabled ? '已启用' : '已停用', () =>
+                          api('PATCH', `/api/users/${u.id}`, { disabled: !u.disabled }),
+                        );
+                      if (u.disabled) return toggle();
+                      modal.confirm({
+                        title: `停用账号 ${u.username}（${u.displayName}）？`,
+                        content: '停用后该账号立即退出登录，不能再登录，直到重新启用。',
+                        okText: '停用',
+                        okButtonProps: { danger: true },
+                        cancelText: '取消',
+                        onOk: toggle,
+                      });
+                    }}
+                  >
+                    {u.disabled ? '启用' : '停用'}
+                  </Button>
+                </Space>
+              ),
           },
         ]}
       />
