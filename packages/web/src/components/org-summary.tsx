@@ -5,6 +5,8 @@ import { apiGet } from '../api/client.ts';
 import type { TOrgChild, TOrgDetail } from '../api/types.ts';
 import { useAuth } from '../auth.tsx';
 
+const count = (n: number) => n.toLocaleString('zh-CN');
+
 /** Counts and children of one node, from the API; a child row selects that child. */
 export const OrgSummary = ({
   code,
@@ -92,9 +94,10 @@ export const OrgSummary = ({
               dataIndex: 'level',
               render: (level: TOrgChild['level']) => ORG_LEVEL_LABELS[level],
             },
-            { title: '社区', render: (_, row) => row.counts.communities, align: 'right' },
-            { title: '网格', render: (_, row) => row.counts.grids, align: 'right' },
-            { title: '在岗工作者', render: (_, row) => row.counts.workers, align: 'right' },
+            // Grouped like the cards above (1,316), not 1316.
+            { title: '社区', render: (_, row) => count(row.counts.communities), align: 'right' },
+            { title: '网格', render: (_, row) => count(row.counts.grids), align: 'right' },
+            { title: '在岗工作者', render: (_, row) => count(row.counts.workers), align: 'right' },
           ]}
         />
       </Card>
