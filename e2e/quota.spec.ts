@@ -9,6 +9,10 @@ test('[QUOTA] open 职数核定, drill from the country to a community, open an 
   await loginAs(page, username, password);
   await page.getByRole('menuitem', { name: '职数核定' }).click();
   await expect(page.getByTestId('quota-node-name')).toHaveText('全国');
+  // The pack set at this node by its name, not its id.
+  await expect(
+    page.getByText('关于加强社区工作者队伍建设的意见（全国）', { exact: true }),
+  ).toBeVisible();
   const children = page.getByTestId('quota-children');
   for (const name of ['宁夏回族自治区', '银川市', '兴庆区']) {
     await children.getByRole('link', { name, exact: true }).click();

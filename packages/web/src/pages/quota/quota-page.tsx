@@ -107,6 +107,12 @@ export const QuotaPage = () => {
     queryFn: () => apiGet<TQuotaView>(`/api/quota/${code}?date=${date}`),
     enabled: code !== '',
   });
+  // The pack by its name (「银川市推进…实施意见（试行）」), the id in a tooltip.
+  const packs = useQuery({
+    queryKey: ['policy-packs'],
+    queryFn: () => apiGet<{ items: Array<{ id: string; name: string }> }>('/api/policy/packs'),
+    retry: false,
+  });
   const drill = (child: string) => navigate(`/quota/${child}?date=${date}`);
   const v = query.data;
   const lineNames = useMemo(() => {
@@ -245,7 +251,11 @@ export const QuotaPage = () => {
               {n.name}
             </h2>
             <Tag color="blue">{ORG_LEVEL_LABELS[n.level]}</Tag>
-            {n.packId && <Tag>{n.packId}</Tag>}
+            {n.packId && (
+              <Tooltip title={n.packId}>
+                <Tag>{packs.data?.items.find((p) => p.id === n.packId)?.name ?? n.packId}</Tag>
+              </Tooltip>
+            )}
           </Space>
           <Space wrap>
             <span>核定日期</span>
