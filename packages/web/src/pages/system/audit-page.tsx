@@ -132,7 +132,7 @@ export const AuditPage = () => {
               dataIndex: 'entityId',
               render: (id: string) => <Typography.Text code>{id}</Typography.Text>,
             },
-            { title: '原因', dataIndex: 'reason' },
+            { title: '原因／来源', dataIndex: 'reason' },
           ]}
         />
         <Space style={{ marginTop: 12, justifyContent: 'flex-end', width: '100%' }}>
