@@ -82,6 +82,20 @@ describe(`org tree use cases (${testDbKind()})`, () => {
     expect((await county.get('/api/orgs/640100')).status).toBe(404);
   });
 
+  it('lists the children of a node with the counts the node page gives each, in order', async () => {
+    for (const code of ['640104', '640104001000']) {
+      const res = await county.get(`/api/orgs/${code}/children`);
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeGreaterThan(0);
+      for (const child of res.body.items) {
+        const one = await county.get(`/api/orgs/${child.code}`);
+        expect(child.counts, child.code).toEqual(one.body.counts);
+        expect(child.parentCode).toBe(code);
+      }
+    }
+    expect((await county.get('/api/orgs/640100/children')).status).toBe(404);
+  });
+
   it('inherits the pack from the parent until one is set, and refuses an unknown pack', async () => {
     const before = await county.get('/api/orgs/640104001001');
     expect(before.body).toMatchObject({ packId: null, effectivePackId: 'yinchuan-2018' });

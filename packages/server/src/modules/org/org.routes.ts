@@ -13,10 +13,9 @@ import { z } from 'zod';
 import type { TConfig } from '../../config.ts';
 import { defineRoute } from '../../http/route.ts';
 import {
-  countUnder,
   findOrgInScope,
   findOrgWithCountsInScope,
-  listChildrenInScope,
+  listChildrenWithCountsInScope,
   listFacts,
   listGridsWithWorkers,
   listMoves,
@@ -81,12 +80,8 @@ export const orgRoutes = [
       const scope = c.var.actor!.scope;
       const node = await findOrgInScope(db, scope, params.code);
       if (!node) throw new AppError('NOT_FOUND', `机构 ${params.code} 不存在`);
-      const children = await listChildrenInScope(db, scope, node.code);
-      const items = [];
-      for (const child of children) {
-        items.push({ ...toNode(child), counts: await countUnder(db, scope, child.path) });
-      }
-      return { items };
+      const children = await listChildrenWithCountsInScope(db, scope, node.code);
+      return { items: children.map((child) => ({ ...toNode(child.node), counts: child.counts })) };
     },
   }),
   defineRoute({
