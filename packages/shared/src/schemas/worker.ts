@@ -7,7 +7,7 @@ import {
   POST_TITLES,
   WORKER_STATUSES,
 } from '../vocab.ts';
-import { ZIsoDate, ZOrgCode } from './common.ts';
+import { todayIso, ZIsoDate, ZOrgCode, ZPastDate } from './common.ts';
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T, label: string) =>
   z.enum(values, { error: `${label}应为：${values.join('、')}` });
@@ -16,6 +16,14 @@ export const ZIdNumber = z.string({ error: '请填写身份证号' }).transform(
   const check = checkIdNumber(value);
   if (!check.ok) {
     ctx.addIssue({ code: 'custom', message: check.message });
+    return z.NEVER;
+  }
+  const today = todayIso();
+  if (check.facts.birthDate > today) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `身份证号中的出生日期 ${check.facts.birthDate} 晚于今天（${today}）`,
+    });
     return z.NEVER;
   }
   return check.value;
@@ -28,8 +36,8 @@ export const ZPhone = z
 
 export const ZServicePeriod = z
   .object({
-    from: ZIsoDate,
-    to: ZIsoDate,
+    from: ZPastDate,
+    to: ZPastDate,
     place: z.string().trim().min(1, '请填写工作单位（社区）').max(100),
   })
   .refine((p) => p.from <= p.to, { message: '开始日期不能晚于结束日期', path: ['to'] });
@@ -48,16 +56,16 @@ const workerFields = {
   educationMajor: z.string().trim().max(50).nullish(),
   educationRecognised: z.boolean(),
   certificateLevel: oneOf(CERTIFICATE_LEVELS, '社工证等级'),
-  certificateDate: ZIsoDate.nullish(),
+  certificateDate: ZPastDate.nullish(),
   veteran: z.boolean(),
   livesInCommunity: z.boolean(),
-  serviceStartedOn: ZIsoDate,
+  serviceStartedOn: ZPastDate,
   priorService: z.array(ZServicePeriod).max(20),
   status: oneOf(WORKER_STATUSES, '状态'),
   communityCode: ZOrgCode,
   gridCode: ZOrgCode.nullish(),
   postTitle: oneOf(POST_TITLES, '职务'),
-  hiredOn: ZIsoDate.nullish(),
+  hiredOn: ZPastDate.nullish(),
   probationUntil: ZIsoDate.nullish(),
 };
 
@@ -135,13 +143,18 @@ export const ZUpdateWorker = z.object({
     Object.entries(workerFields).map(([k, v]) => [k, (v as z.ZodType).optional()]),
   ),
   version: z.number({ error: '缺少版本号' }).int(),
-  /** When a post or community change takes effect (default: today). */
+  /** When a post, community or education change takes effect (default: today). */
   effectiveOn: ZIsoDate.optional(),
+  /**
+   * The change corrects a wrong record rather than recording a change: an education corrected
+   * applies to every month (a locked month gets arrears), not from `effectiveOn`.
+   */
+  correction: z.boolean().optional(),
   reason: z.string().trim().max(200).optional(),
 });
 export type TUpdateWorker = {
   [K in keyof typeof workerFields]?: z.input<(typeof workerFields)[K]>;
-} & { version: number; effectiveOn?: string; reason?: string };
+} & { version: number; effectiveOn?: string; correction?: boolean; reason?: string };
 
 export const ZWorkerListQuery = z.object({
   /** Any node of the tree: its whole subtree. */

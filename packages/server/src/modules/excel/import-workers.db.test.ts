@@ -1,3 +1,4 @@
+import { todayIso } from '@shegong/shared';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SNAPSHOT_DOCUMENT, verifyAuditChain } from '../../audit/audit.ts';
@@ -290,6 +291,56 @@ describe(`worker roster import (${testDbKind()})`, () => {
     expect(await countOf(worker)).toBe(workers);
     expect(issues.map((i: { row: number; message: string }) => [i.row, i.message])).toEqual([
       [3, `社区代码：社区 ${otherCommunity.code} 不存在或不在您的管辖范围内`],
+    ]);
+  });
+
+  it('refuses a 参加社区工作时间, 入职日期 or birth date after today, placed by sheet, row and column', async () => {
+    const workers = await countOf(worker);
+    const today = todayIso();
+    const nextYear = `${Number(today.slice(0, 4)) + 1}-03-01`;
+    const file = await buildXlsx([
+      {
+        name: '在岗人员',
+        textColumns: [2],
+        rows: [
+          ['姓名', '身份证号', '学历', '社区代码', '职务', '参加社区工作时间', '入职日期'],
+          [
+            '将来甲',
+            fixtureId('640104', '1995-05-07', 23),
+            '本科',
+            COMMUNITY,
+            '网格员',
+            nextYear,
+            null,
+          ],
+          [
+            '将来乙',
+            fixtureId('640104', '1995-05-08', 24),
+            '本科',
+            COMMUNITY,
+            '网格员',
+            today,
+            nextYear,
+          ],
+          [
+            '将来丙',
+            fixtureId('640104', nextYear, 25),
+            '本科',
+            COMMUNITY,
+            '网格员',
+            '2024-01-01',
+            null,
+          ],
+        ],
+      },
+    ]);
+    const { batch, issues } = await importFile(file, 'skip');
+    expect(await countOf(worker)).toBe(workers);
+    expect(batch.counts).toMatchObject({ rows: 3, valid: 0, invalid: 3 });
+    expect(issues.map((i) => [i.sheet, i.row, i.column, i.message].join('|'))).toEqual([
+      `在岗人员|2|参加社区工作时间|参加社区工作时间：${nextYear} 晚于今天（${today}）`,
+      `在岗人员|3|入职日期|入职日期：${nextYear} 晚于今天（${today}）`,
+      `在岗人员|4|身份证号|身份证号：身份证号中的出生日期 ${nextYear} 晚于今天（${today}）`,
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { idNumberCheckChar } from '@shegong/shared';
+import { idNumberCheckChar, todayIso } from '@shegong/shared';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TServices } from '../../context.ts';
@@ -86,6 +86,49 @@ describe(`worker use cases (${testDbKind()})`, () => {
     expect(cert.body.error.issues).toContainEqual({
       field: 'certificateDate',
       message: '持证人员请填写取证日期',
+    });
+  });
+
+  it('refuses dates after today (Asia/Shanghai) for service start, hiring, certificate and birth, on create and on change', async () => {
+    const today = todayIso();
+    const nextYear = `${Number(today.slice(0, 4)) + 1}-03-01`;
+    const later = await admin.post(
+      '/api/workers',
+      newWorker({
+        serviceStartedOn: nextYear,
+        hiredOn: nextYear,
+        certificateLevel: '社会工作师',
+        certificateDate: nextYear,
+      }),
+    );
+    expect(later.status).toBe(422);
+    for (const field of ['serviceStartedOn', 'hiredOn', 'certificateDate']) {
+      expect(later.body.error.issues).toContainEqual({
+        field,
+        message: `${nextYear} 晚于今天（${today}）`,
+      });
+    }
+    const first17 = `640104${nextYear.replaceAll('-', '')}011`;
+    const unborn = await admin.post(
+      '/api/workers',
+      newWorker({ idNumber: first17 + idNumberCheckChar(first17) }),
+    );
+    expect(unborn.status).toBe(422);
+    expect(unborn.body.error.issues).toContainEqual({
+      field: 'idNumber',
+      message: `身份证号中的出生日期 ${nextYear} 晚于今天（${today}）`,
+    });
+    // Today itself is a date that has happened.
+    const created = await admin.post('/api/workers', newWorker({ serviceStartedOn: today }));
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const change = await admin.patch(`/api/workers/${created.body.id}`, {
+      version: 1,
+      serviceStartedOn: nextYear,
+    });
+    expect(change.status).toBe(422);
+    expect(change.body.error.issues).toContainEqual({
+      field: 'serviceStartedOn',
+      message: `${nextYear} 晚于今天（${today}）`,
     });
   });
 
