@@ -7,10 +7,13 @@ import { newId } from '../security/ids.ts';
 import { createTestServices, testDbKind } from '../testing/test-db.ts';
 import {
   auditHash,
+  auditJson,
   openAuditBulk,
   SNAPSHOT_DOCUMENT,
   setAuditHashSuite,
+  snapshotValues,
   type TCreatedRecord,
+  type TSnapshotDocument,
   verifyAuditChain,
   writeAudit,
 } from './audit.ts';
@@ -65,6 +68,32 @@ describe(`import snapshot documents in the audit chain (${testDbKind()})`, () =>
     });
   };
 
+  /** A document of format 1, as `addCreated` wrote it before format 2 (rows as arrays, no
+   * `v`): existing data directories hold such rows, which must still be read and verified. */
+  const writeFormat1 = async (list: TCreatedRecord[]) => {
+    const { database } = services;
+    await database.db.transaction(async (tx) => {
+      const bulk = await openAuditBulk(database, tx);
+      await bulk.addJson({
+        actorId: null,
+        actorName: '导入员',
+        action: 'create',
+        entity: SNAPSHOT_DOCUMENT,
+        entityId: list[0]!.entityId,
+        orgPath: '/000000/640000/',
+        afterJson: auditJson({
+          batchId: BATCH,
+          columns: [...COLUMNS, 'row'],
+          entity: 'worker',
+          ids: list.map((r) => r.entityId),
+          rows: list.map((r) => [...r.values, r.row]),
+        }),
+        reason: `Excel 导入（批次 ${BATCH}）`,
+      });
+      await bulk.end();
+    });
+  };
+
   const rows = () => services.database.db.select().from(auditLog).orderBy(asc(auditLog.seq));
 
   it('writes one chained row for the records, and finds each record’s snapshot in it again', async () => {
@@ -76,12 +105,22 @@ describe(`import snapshot documents in the audit chain (${testDbKind()})`, () =>
     // The narrowest org holding every record, and the smallest id (the lookup's key).
     expect(doc.orgPath).toBe('/000000/640000/');
     expect(doc.entityId).toBe(list[0]!.entityId);
-    expect(doc.after).toMatchObject({
+    // Format 2: each record's values (and its row in the file) as the JSON text of an array,
+    // one jsonb string a record.
+    expect(doc.after).toEqual({
       batchId: BATCH,
       columns: [...COLUMNS, 'row'],
       entity: 'worker',
       ids: list.map((r) => r.entityId),
+      rows: list.map((r) => JSON.stringify([...r.values, r.row])),
+      v: 2,
     });
+    expect(snapshotValues(doc.after as TSnapshotDocument, 2)).toEqual([
+      '张三2',
+      '/000000/640000/640100/',
+      '网格员',
+      4,
+    ]);
     const third = await findImportCreations(
       services.database.db,
       ROOT,
@@ -135,17 +174,68 @@ describe(`import snapshot documents in the audit chain (${testDbKind()})`, () =>
   });
 
   it('detects a changed snapshot in a document', async () => {
-    await writeCreated(records(3));
+    const list = records(3);
+    await writeCreated(list);
     const doc = (await rows())[1]!;
-    await services.database.db.execute(
-      sql`update audit_log set after = jsonb_set(after, '{rows,1,0}', '"李四"') where seq = ${doc.seq}`,
+    const { db } = services.database;
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true, count: 2 });
+    const forgedRow = JSON.stringify(['李四', list[1]!.orgPath, '网格员', 3]);
+    await db.execute(
+      sql`update audit_log set after = jsonb_set(after, '{rows,1}', to_jsonb(${forgedRow}::text))
+           where seq = ${doc.seq}`,
     );
-    const forged = (await rows())[1]!.after as { rows: string[][] };
-    expect(forged.rows[1]![0]).toBe('李四');
-    expect(await verifyAuditChain(services.database.db)).toMatchObject({
-      ok: false,
-      brokenAtSeq: doc.seq,
-    });
+    // The forged name is what the worker's history would now show …
+    const found = await findImportCreations(db, ROOT, 'worker', list[1]!.entityId);
+    expect(found[0]!.after).toMatchObject({ name: '李四' });
+    // … and the chain breaks at the document.
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, brokenAtSeq: doc.seq });
+  });
+
+  it('reads and verifies a document of format 1 (rows as arrays), and detects it changed', async () => {
+    const list = records(5);
+    await writeFormat1(list);
+    await writeCreated(records(2));
+    const { db } = services.database;
+    const [old, , doc] = await rows();
+    expect((old!.after as TSnapshotDocument).v).toBeUndefined();
+    expect((doc!.after as TSnapshotDocument).v).toBe(2);
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true, count: 3 });
+    expect(snapshotValues(old!.after as TSnapshotDocument, 3)).toEqual([
+      '张三3',
+      '/000000/640000/640101/',
+      '网格员',
+      5,
+    ]);
+    const found = await findImportCreations(db, ROOT, 'worker', list[3]!.entityId);
+    expect(found).toEqual([
+      expect.objectContaining({
+        seq: old!.seq,
+        entityId: list[3]!.entityId,
+        orgPath: '/000000/640000/640101/',
+        after: {
+          id: list[3]!.entityId,
+          name: '张三3',
+          orgPath: '/000000/640000/640101/',
+          postTitle: '网格员',
+        },
+        importRef: { batchId: BATCH, row: 5, documentSeq: old!.seq },
+      }),
+    ]);
+    // The scope applies to the record's own org in format 1 too.
+    const street = scopeOf('/000000/640000/640100/');
+    expect(await findImportCreations(db, street, 'worker', list[3]!.entityId)).toEqual([]);
+    expect(
+      (await findImportCreations(db, street, 'worker', list[2]!.entityId)).map((f) => f.orgPath),
+    ).toEqual(['/000000/640000/640100/']);
+    const listed = await listAuditRows(db, ROOT, { entity: SNAPSHOT_DOCUMENT, limit: 10 });
+    expect(listed.map((r) => r.after)).toEqual([
+      { batchId: BATCH, entity: 'worker', records: 2 },
+      { batchId: BATCH, entity: 'worker', records: 5 },
+    ]);
+    await db.execute(
+      sql`update audit_log set after = jsonb_set(after, '{rows,1,0}', '"李四"') where seq = ${old!.seq}`,
+    );
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, brokenAtSeq: old!.seq });
   });
 
   it('detects a record dropped from a document and the hash made again, at the next row', async () => {
@@ -155,7 +245,7 @@ describe(`import snapshot documents in the audit chain (${testDbKind()})`, () =>
       writeAudit(tx, { actorId: null, actorName: 't', action: 'a', entity: 'e', entityId: '1' }),
     );
     const [first, doc, next] = await rows();
-    const d = doc!.after as { ids: string[]; rows: unknown[][] };
+    const d = doc!.after as TSnapshotDocument;
     const after = { ...d, ids: d.ids.slice(1), rows: d.rows.slice(1) };
     const hash = auditHash(first!.hash, { ...doc!, after, at: new Date(doc!.at).toISOString() });
     await db.update(auditLog).set({ after, hash }).where(eq(auditLog.seq, doc!.seq));

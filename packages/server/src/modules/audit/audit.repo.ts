@@ -1,5 +1,5 @@
 import { and, desc, eq, getTableColumns, gte, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
-import { SNAPSHOT_DOCUMENT } from '../../audit/audit.ts';
+import { SNAPSHOT_DOCUMENT, SNAPSHOT_FORMAT } from '../../audit/audit.ts';
 import type { TScope } from '../../context.ts';
 import { queryRows, type TExecutor } from '../../db/client.ts';
 import { auditLog } from '../../db/schema/index.ts';
@@ -93,7 +93,7 @@ export type TImportCreation = {
 
 /**
  * The creation of a record by an import, from the snapshot document of its chunk
- * (`openAuditBulk().addCreated`): its snapshot as an object, with the document's time, actor
+ * (`openAuditBulk().addCreated`, either format of `TSnapshotDocument`): its snapshot as an object, with the document's time, actor
  * and reason. The document's `entity_id` is the smallest id of its records, made a moment
  * before it, so only documents between a minute before the record's id and the id itself are
  * candidates (by `audit_entity_idx`), read from the nearest down until one lists the id —
@@ -122,13 +122,18 @@ export const findImportCreations = async (
     db,
     sql`select * from (
           select d.seq, d.id, d.at, d.actor_id, d.actor_name, d.reason,
-                 coalesce(d.after->'rows'->(i.n::int - 1)->>(p.k::int), d.org_path) as org_path,
-                 d.after->>'batchId' as batch_id, d.after->'columns' as columns,
-                 d.after->'rows'->(i.n::int - 1) as values
+                 coalesce(v.values->>(p.k::int), d.org_path) as org_path,
+                 d.after->>'batchId' as batch_id, d.after->'columns' as columns, v.values
             from audit_log d
             cross join lateral (
               select n from jsonb_array_elements_text(d.after->'ids') with ordinality as e(id, n)
                where e.id = ${entityId}) i
+            -- Format 2 holds the record's values as the JSON text of their array (only this
+            -- one is parsed), format 1 the array itself.
+            cross join lateral (
+              select case when d.after->>'v' = ${String(SNAPSHOT_FORMAT)}
+                          then (d.after->'rows'->>(i.n::int - 1))::jsonb
+                          else d.after->'rows'->(i.n::int - 1) end as values) v
             left join lateral (
               select o.n - 1 as k
                 from jsonb_array_elements_text(d.after->'columns') with ordinality as o(c, n)

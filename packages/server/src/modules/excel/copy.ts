@@ -26,13 +26,20 @@ const TEXT_ESCAPES: Record<string, string> = {
   '\t': '\\t',
 };
 
+const TEXT_CONTROL = /[\n\r\t]/;
+
 /** One value in COPY's text format: `\N` for null; a string is copied only when it holds a
- * backslash, tab or line break (JSON and ciphertexts rarely do), which keeps bulk loads cheap. */
+ * backslash, tab or line break (JSON and ciphertexts rarely do), which keeps bulk loads cheap.
+ * JSON text holds no raw tab or line break: its backslashes (an import's snapshot document has
+ * hundreds of thousands) are doubled natively, without a callback for each. */
 const textValue = (v: TCopyValue): string => {
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'boolean') return v ? 't' : 'f';
   if (typeof v === 'number') return String(v);
-  return TEXT_SPECIAL.test(v) ? v.replace(/[\\\n\r\t]/g, (c) => TEXT_ESCAPES[c]!) : v;
+  if (!TEXT_SPECIAL.test(v)) return v;
+  return TEXT_CONTROL.test(v)
+    ? v.replace(/[\\\n\r\t]/g, (c) => TEXT_ESCAPES[c]!)
+    : v.replaceAll('\\', '\\\\');
 };
 
 /** One row as a line of COPY text format (for `copyText`). */
