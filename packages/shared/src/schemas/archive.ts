@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ASSESSMENT_GRADES, POST_TITLES } from '../vocab.ts';
+import { ASSESSMENT_GRADES, EDUCATION_LEVELS, POST_TITLES } from '../vocab.ts';
 import { ZFen, ZIsoDate, ZOrgCode } from './common.ts';
 
 // Items of the personnel archive (银川 职业化 (十五): 基本情况、劳动合同、工作经历、岗位变化、
@@ -7,6 +7,7 @@ import { ZFen, ZIsoDate, ZOrgCode } from './common.ts';
 
 export const ARCHIVE_KIND_LABELS = {
   post: '岗位变动',
+  education: '学历变动',
   contract: '劳动合同',
   pay: '薪酬变动',
   assessment: '年度考核',
@@ -34,6 +35,20 @@ export const ZArchiveData = {
     category: z.string().max(30).optional(),
     /** 一肩挑: one person is both party secretary and committee director. */
     oneShoulder: z.boolean().optional(),
+  }),
+  /**
+   * A change of education (学历) recorded by a worker change, from its effective day: the new
+   * education and the one held before it, so a month before the day is paid on the old one.
+   */
+  education: z.object({
+    level: z.enum(EDUCATION_LEVELS),
+    recognised: z.boolean(),
+    major: z.string().max(50).nullish(),
+    previous: z.object({
+      level: z.enum(EDUCATION_LEVELS),
+      recognised: z.boolean(),
+      major: z.string().max(50).nullish(),
+    }),
   }),
   contract: z.object({
     type: z.enum(CONTRACT_TYPES, { error: `合同类型应为：${CONTRACT_TYPES.join('、')}` }),
@@ -68,7 +83,7 @@ export const ZArchiveData = {
   note: z.object({ text: z.string().trim().min(1).max(1000) }),
 } satisfies Record<TArchiveKind, z.ZodType>;
 
-/** A new archive item as a client sends it. Post and exit items come from worker changes. */
+/** A new archive item as a client sends it. Post, education and exit items come from worker changes. */
 export const ZCreateArchiveItem = z
   .discriminatedUnion(
     'kind',

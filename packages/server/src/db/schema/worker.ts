@@ -74,6 +74,7 @@ export const worker = pgTable(
 
 export const ARCHIVE_KINDS = [
   'post',
+  'education',
   'contract',
   'pay',
   'assessment',

@@ -34,6 +34,26 @@ export type TPayWorkerRow = {
   postAtStart?: string | null;
   /** Posts taken inside the month (archive 任职 items starting after its first day). */
   postChanges?: { on: string; title: string }[] | null;
+  /**
+   * Education changes (archive 学历变动) dated after the month's first day, in date order, each
+   * with the education held before it; the record holds the latest.
+   */
+  educationLater?: { on: string; level: string; recognised: boolean }[] | null;
+};
+
+/**
+ * The education in force on a date: the one held before the first change dated after it, or the
+ * record's. A change dated inside a month applies from its day: a month is evaluated on its first
+ * day (or the day of joining), so from the next month.
+ */
+export const educationOn = (
+  w: Pick<TPayWorkerRow, 'educationLevel' | 'educationRecognised' | 'educationLater'>,
+  date: string,
+): { level: string; recognised: boolean } => {
+  const next = (w.educationLater ?? []).find((c) => c.on > date);
+  return next
+    ? { level: next.level, recognised: next.recognised }
+    : { level: w.educationLevel, recognised: w.educationRecognised };
 };
 
 export const monthStart = (month: string) => `${month}-01`;
@@ -101,6 +121,7 @@ export const workerPayInput = (
   district: string | null,
 ): TWorkerInput => {
   const prior = (w.priorService ?? []).filter((p) => p.from && p.to);
+  const education = educationOn(w, evalOn);
   const input: TWorkerInput = {
     post: w.postTitle ?? '',
     ...(prior.length
@@ -111,8 +132,8 @@ export const workerPayInput = (
           ],
         }
       : { serviceStart: w.serviceStartedOn }),
-    education: w.educationLevel as TWorkerInput['education'],
-    educationRecognised: w.educationRecognised,
+    education: education.level as TWorkerInput['education'],
+    educationRecognised: education.recognised,
     certificate: w.certificateLevel as TWorkerInput['certificate'],
     birthDate: w.birthDate,
     hiredOn: hiredOnOf(w),

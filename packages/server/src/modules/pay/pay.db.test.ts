@@ -270,11 +270,14 @@ describe(`pay sheets (${testDbKind()})`, () => {
           and org_code in (${STREET}, '640104', '640100')`,
     );
     expect(stat.map((r) => Number(r.n))).toEqual([run.totalFen, run.totalFen, run.totalFen]);
-    // A correction of the record after the lock: A's degree was a 硕士.
+    // A correction of the record after the lock: A's degree was a 硕士 all along (a correction,
+    // not a degree obtained now: it applies to every month).
     const w = await admin.get(`/api/workers/${ids.A}`);
     const patch = await admin.patch(`/api/workers/${ids.A}`, {
       version: w.body.worker.version,
       educationLevel: '硕士',
+      correction: true,
+      reason: '更正：学历登记有误',
     });
     expect(patch.status, JSON.stringify(patch.body)).toBe(200);
     const again = await compute('2026-07');
@@ -750,6 +753,62 @@ describe(`pay sheets (${testDbKind()})`, () => {
     } finally {
       services.policies = shippedPolicies;
     }
+  });
+
+  it('pays an education change from its effective month: months before it keep the old education', async () => {
+    // 网格员 (其他人员) since March 2020: 6年 → 2级 1.20, 2400元; 本科 recognised: +1 → 3级 1.25,
+    // 2500元 (004 职业化 (十七)「本科提高1级」、附件). The change is recorded on 15 October 2026: a
+    // month is evaluated on its first day, so October stays at 大专 and November is 本科. A
+    // further change (硕士, from 1 January 2027) entered now leaves 2026 alone.
+    const w = await admin.post('/api/workers', {
+      name: '测试学历提升',
+      idNumber: idNumber('64010519900101208'),
+      communityCode: '640105001001',
+      postTitle: '网格员',
+      serviceStartedOn: '2020-03-01',
+      hiredOn: '2020-03-01',
+      educationLevel: '大专',
+    });
+    expect(w.status, JSON.stringify(w.body)).toBe(201);
+    const up = await admin.patch(`/api/workers/${w.body.id}`, {
+      version: 1,
+      educationLevel: '本科',
+      effectiveOn: '2026-10-15',
+      reason: '取得本科学历',
+    });
+    expect(up.status, JSON.stringify(up.body)).toBe(200);
+    const detail = await admin.get(`/api/workers/${w.body.id}`);
+    expect(detail.body.archive).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'education',
+          startOn: '2026-10-15',
+          data: expect.objectContaining({
+            level: '本科',
+            previous: expect.objectContaining({ level: '大专', recognised: true }),
+          }),
+        }),
+      ]),
+    );
+    const payOf = async (month: string) =>
+      (await admin.get(`/api/pay/workers/${w.body.id}?month=${month}`)).body.line;
+    expect(await payOf('2026-10')).toMatchObject({ grade: 2, payableFen: 240000 });
+    expect(await payOf('2026-11')).toMatchObject({ grade: 3, payableFen: 250000 });
+    // A recomputed sheet of October (after the change was entered) still pays 大专.
+    const { lines } = await sheetOf(admin, '640105001000', '2026-10');
+    expect(lines.find((l: TLine) => l.workerId === w.body.id)).toMatchObject({
+      grade: 2,
+      payableFen: 240000,
+    });
+    const again = await admin.patch(`/api/workers/${w.body.id}`, {
+      version: up.body.version,
+      educationLevel: '硕士',
+      effectiveOn: '2027-01-01',
+    });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(await payOf('2026-10')).toMatchObject({ grade: 2 });
+    expect(await payOf('2026-12')).toMatchObject({ grade: 3, payableFen: 250000 });
+    expect((await payOf('2027-01')).grade).toBeGreaterThan(3);
   });
 
   it('stores the parts of every split line, adding up to its amount to the fen', async () => {

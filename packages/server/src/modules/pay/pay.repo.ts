@@ -39,7 +39,10 @@ export const inPostDuring = (month: string) => inPostBetween(monthStart(month), 
 
 const workerColumns = (month: string) => workerColumnsBetween(monthStart(month), monthEnd(month));
 
-/** Worker columns with the star rating on `from` and the one-off amounts between the dates. */
+/**
+ * Worker columns with the star rating on `from`, the one-off amounts between the dates, and the
+ * education changes dated after `from` (with the education held before each).
+ */
 const workerColumnsBetween = (from: string, to: string) => sql`
   w.id, w.name, w.post_title as "postTitle", w.service_started_on::text as "serviceStartedOn",
   w.prior_service as "priorService", w.education_level as "educationLevel",
@@ -59,7 +62,12 @@ const workerColumnsBetween = (from: string, to: string) => sql`
      and a.start_on <= ${from} order by a.start_on desc limit 1) as "postAtStart",
   (select jsonb_agg(jsonb_build_object('on', a.start_on::text, 'title', a.data->>'title')
      order by a.start_on) from archive_item a where a.worker_id = w.id and a.kind = 'post'
-     and a.start_on > ${from} and a.start_on <= ${to}) as "postChanges"`;
+     and a.start_on > ${from} and a.start_on <= ${to}) as "postChanges",
+  (select jsonb_agg(jsonb_build_object('on', a.start_on::text,
+            'level', a.data->'previous'->>'level',
+            'recognised', (a.data->'previous'->>'recognised')::boolean) order by a.start_on)
+     from archive_item a where a.worker_id = w.id and a.kind = 'education'
+     and a.start_on > ${from}) as "educationLater"`;
 
 const toWorker = (r: TPayWorkerRow & { oneOffFen: unknown }): TPayWorkerRow => ({
   ...r,

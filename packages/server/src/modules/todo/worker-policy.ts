@@ -5,6 +5,7 @@ import type { TScope } from '../../context.ts';
 import type { TExecutor } from '../../db/client.ts';
 import { archiveItem, caseStudy, org, worker } from '../../db/schema/index.ts';
 import { effectivePackIds } from '../org/org.repo.ts';
+import { educationOn } from '../pay/pay-inputs.ts';
 import type { TArchiveRow, TWorkerRow } from '../worker/worker.repo.ts';
 import { workerInScope } from '../worker/worker.repo.ts';
 
@@ -65,14 +66,29 @@ export const workerPolicyInput = (rec: TWorkerRecord, onDate: string): TWorkerIn
     .filter((i) => i.kind === 'post' && i.startOn <= onDate && (!i.endOn || i.endOn > onDate))
     .sort(byStart)
     .at(-1);
+  const education = educationOn(
+    {
+      educationLevel: w.educationLevel,
+      educationRecognised: w.educationRecognised,
+      educationLater: rec.archive
+        .filter((i) => i.kind === 'education' && i.startOn > onDate)
+        .sort(byStart)
+        .map((i) => {
+          const previous = (i.data as { previous: { level: string; recognised: boolean } })
+            .previous;
+          return { on: i.startOn, level: previous.level, recognised: previous.recognised };
+        }),
+    },
+    onDate,
+  );
   return {
     post: w.postTitle ?? '',
     servicePeriods: [
       ...w.priorService.map((p) => ({ from: p.from, to: p.to })),
       { from: w.serviceStartedOn, to: w.exitedOn ?? null },
     ],
-    education: w.educationLevel as TWorkerInput['education'],
-    educationRecognised: w.educationRecognised,
+    education: education.level as TWorkerInput['education'],
+    educationRecognised: education.recognised,
     certificate: w.certificateLevel as TWorkerInput['certificate'],
     ...(w.certificateDate ? { certificateOn: w.certificateDate } : {}),
     birthDate: w.birthDate,

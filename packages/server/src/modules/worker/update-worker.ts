@@ -41,7 +41,8 @@ const PLAIN_FIELDS = [
 /**
  * Changes a worker. The version read by the client must still be current (else 409: someone
  * else changed the record). A change of post or community closes the open post item and opens
- * a new one on `effectiveOn`; leaving (status 已退出) writes the exit item — the post itself
+ * a new one on `effectiveOn`; a change of education is recorded from `effectiveOn` too (the
+ * months before it keep the old one) unless it is a `correction` of a wrong record; leaving (status 已退出) writes the exit item — the post itself
  * stays (人走岗留). The 身份证号 never changes: a wrong one means a new registration.
  */
 export const updateWorker = async (ctx: TCtx, id: string, input: TUpdateWorker) =>
@@ -111,6 +112,30 @@ export const updateWorker = async (ctx: TCtx, id: string, input: TUpdateWorker) 
         startOn: effectiveOn,
         endOn: null,
         data: { title: postTitle, communityCode, oneShoulder: postTitle === '书记兼主任' },
+        createdBy: ctx.actor.id,
+      });
+    }
+    if (
+      !input.correction &&
+      (set.educationLevel !== undefined ||
+        set.educationRecognised !== undefined ||
+        set.educationMajor !== undefined)
+    ) {
+      // Dated like a post: a month before the day is paid on the education held then
+      // (pay-inputs.ts, educationOn).
+      const education = (w: TWorkerRow) => ({
+        level: w.educationLevel,
+        recognised: w.educationRecognised,
+        major: w.educationMajor,
+      });
+      archive.push({
+        id: newId(),
+        workerId: id,
+        countyCode: set.countyCode ?? current.countyCode,
+        kind: 'education',
+        startOn: effectiveOn,
+        endOn: null,
+        data: { ...education({ ...current, ...set }), previous: education(current) },
         createdBy: ctx.actor.id,
       });
     }

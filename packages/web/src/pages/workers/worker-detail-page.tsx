@@ -14,6 +14,7 @@ import {
   App,
   Button,
   Card,
+  Checkbox,
   Col,
   Descriptions,
   Drawer,
@@ -94,6 +95,12 @@ const describeItem = (item: TArchiveItemView): string => {
   switch (item.kind) {
     case 'post':
       return `任${d.title}${d.oneShoulder ? '（一肩挑）' : ''}`;
+    case 'education': {
+      const previous = item.data.previous as { level?: string } | undefined;
+      return `学历变更为${d.level}${d.recognised === false ? '（未认定）' : ''}${
+        d.major ? `，${d.major}` : ''
+      }${previous?.level ? `（原${previous.level}）` : ''}`;
+    }
     case 'contract':
       return `签订劳动合同（${d.type}${d.probationMonths ? `，试用期${d.probationMonths}个月` : ''}）`;
     case 'assessment':
@@ -367,7 +374,7 @@ const EditDrawer = ({
             <Form.Item
               name="effectiveOn"
               label="变动生效日期"
-              extra="职务、社区或状态变动自该日起生效；默认今天"
+              extra="职务、社区、学历或状态变动自该日起生效，默认今天；学历在月中变动的，自次月起计薪"
             >
               <DateInput />
             </Form.Item>
@@ -378,6 +385,13 @@ const EditDrawer = ({
             </Form.Item>
           </Col>
         </Row>
+        <Form.Item
+          name="correction"
+          valuePropName="checked"
+          extra="勾选表示原登记有误：更正后的学历用于以往各月的工资（已锁定月份生成补发），不按生效日期记为变动"
+        >
+          <Checkbox>更正登记错误（不是变动）</Checkbox>
+        </Form.Item>
       </Form>
     </Drawer>
   );
