@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { adminCredentials, chooseOption, chooseOrg, loginAs } from './helpers.ts';
+import { adminCredentials, apiLogin, chooseOption, chooseOrg, loginAs } from './helpers.ts';
 
 test('[SYSTEM] create a street admin with a temporary password, then see it in the audit log and verify the chain', async ({
   page,
+  request,
 }) => {
   const { username, password } = adminCredentials();
   await loginAs(page, username, password);
@@ -10,6 +11,15 @@ test('[SYSTEM] create a street admin with a temporary password, then see it in t
   await page.getByRole('button', { name: '新建账号' }).click();
   await page.getByLabel('用户名', { exact: true }).fill('street-e2e');
   await page.getByLabel('姓名', { exact: true }).fill('街道管理员甲');
+  // 三员分立: the three administrators' roles are not offered (made on the host), and say so.
+  await page.getByLabel('角色', { exact: true }).click();
+  const roles = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
+  await expect(roles.filter({ hasText: '街道管理员' })).toHaveCount(1);
+  await expect(roles.filter({ hasText: /^(系统|安全|审计)管理员$/ })).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(
+    page.getByText('三员）账号只能在服务器上用命令行 shegong user add 创建'),
+  ).toBeVisible();
   await chooseOption(page, '角色', '街道管理员');
   await chooseOrg(page, '所属机构', ['全国', '宁夏回族自治区', '银川市', '兴庆区', '凤凰北街街道']);
   await page.getByRole('button', { name: /创\s*建/ }).click();
@@ -28,6 +38,21 @@ test('[SYSTEM] create a street admin with a temporary password, then see it in t
   ).toBeVisible();
   await page.getByRole('button', { name: /取\s*消/ }).click();
   await expect(account).toContainText('须改密码');
+
+  // … nor granted through the API, even by the system administrator.
+  const grant = await request.post('/api/users', {
+    data: {
+      username: 'sec-e2e',
+      displayName: '安全管理员',
+      role: 'security-admin',
+      orgCode: '000000',
+    },
+    headers: await apiLogin(request, { username, password }),
+  });
+  expect(grant.status()).toBe(403);
+  expect(((await grant.json()) as { error: { message: string } }).error.message).toContain(
+    '不能在此授予“安全管理员”角色',
+  );
 
   await page.getByRole('menuitem', { name: '审计' }).click();
   // Actions and objects in Chinese, the time as YYYY-MM-DD HH:mm:ss (not `create`, `user`, 2026/12/7).

@@ -22,6 +22,19 @@ export const ROLE_LABELS: Record<TRole, string> = {
   'audit-admin': '审计管理员',
 };
 
+/**
+ * 三员分立 (GB/T 22239-2019 8.1.4.2 c): the three administrators. Their accounts are made and
+ * kept on the host (`shegong user add`); no one grants these roles, or changes an account that
+ * holds one, through the web or the API.
+ */
+export const ADMIN_ROLES = [
+  'system-admin',
+  'security-admin',
+  'audit-admin',
+] as const satisfies readonly TRole[];
+export const isAdminRole = (role: string): boolean =>
+  (ADMIN_ROLES as readonly string[]).includes(role);
+
 export const ORG_LEVELS = [
   'country',
   'province',

@@ -5,13 +5,14 @@ import path from 'node:path';
 import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setAuditHashSuite, verifyAuditChain, writeAudit } from '../../audit/audit.ts';
-import type { TServices } from '../../context.ts';
+import { systemActor, type TServices } from '../../context.ts';
 import { appUser, auditCheckpoint, auditLog } from '../../db/schema/index.ts';
 import { allRoutes } from '../../routes.ts';
 import { gmAvailable } from '../../security/crypto-suite.ts';
 import { createFieldCrypto } from '../../security/field-crypto.ts';
 import { createClient, seedDemo, seedUser, type TTestClient } from '../../testing/test-app.ts';
 import { createTestServices, testDbKind } from '../../testing/test-db.ts';
+import { createUser } from '../auth/create-user.ts';
 import { archiveAudit, sealAudit, verifyArchiveFile } from './checkpoint.ts';
 
 // Self-service writes every logged-in user may make on their own session or password.
@@ -116,6 +117,71 @@ describe(`audit log: separation of duties and protection (${testDbKind()})`, () 
     const wrong = await security.patch(`/api/users/${victim.id}`, { role: 'community-secretary' });
     expect(wrong.status).toBe(422);
     expect(wrong.body.error.message).toBe('社区书记不能设在“凤凰北街街道”这一级机构');
+  });
+
+  it('lets no one grant or change a 三员 account through the API (403 naming the role); the host command still makes one', async () => {
+    const { db } = services.database;
+    const byName = async (username: string) =>
+      (await db.select().from(appUser).where(eq(appUser.username, username)))[0]!;
+    let n = 0;
+    for (const who of ['security', 'sysadmin'] as const) {
+      for (const [role, label] of [
+        ['system-admin', '系统管理员'],
+        ['security-admin', '安全管理员'],
+        ['audit-admin', '审计管理员'],
+      ] as const) {
+        const res = await clients[who]!.post('/api/users', {
+          username: `admin-${n++}`,
+          displayName: '新管理员',
+          role,
+          orgCode: '000000',
+        });
+        expect(res.status, `${who} ${role}`).toBe(403);
+        expect(res.body.error.message).toContain(`不能在此授予“${label}”角色`);
+      }
+    }
+    const victim = await byName('victim');
+    const promote = await clients.security!.patch(`/api/users/${victim.id}`, {
+      role: 'system-admin',
+      orgCode: '000000',
+    });
+    expect(promote.status).toBe(403);
+    expect(promote.body.error.message).toContain('“系统管理员”');
+    expect((await byName('victim')).role).toBe('street-admin');
+    // An account holding one of the roles is not changed here: no reset, no disabling, no new role.
+    const sysadmin = await byName('sysadmin');
+    const auditor = await byName('auditor');
+    const attempts = [
+      clients.security!.post(`/api/users/${sysadmin.id}/reset-password`),
+      clients.security!.patch(`/api/users/${sysadmin.id}`, { disabled: true }),
+      clients.security!.patch(`/api/users/${auditor.id}`, { role: 'civil-affairs-admin' }),
+      clients.sysadmin!.post(`/api/users/${auditor.id}/unlock`),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toMatch(/^“(系统|审计)管理员”账号不能在此修改/);
+    }
+    expect(await byName('sysadmin')).toEqual(sysadmin);
+    expect(await byName('auditor')).toEqual(auditor);
+    // Other roles are still the security administrator's to grant.
+    const street = await clients.security!.post('/api/users', {
+      username: 'street-new',
+      displayName: '街道管理员乙',
+      role: 'street-admin',
+      orgCode: '640104001000',
+    });
+    expect(street.status).toBe(201);
+    // The host's path (shegong user add, the first start) calls the use case directly.
+    const made = await createUser(
+      { db, actor: systemActor(), services, log: services.log },
+      {
+        username: 'secadmin2',
+        displayName: '安全管理员',
+        role: 'security-admin',
+        orgCode: '000000',
+      },
+    );
+    expect((await byName(made.username)).role).toBe('security-admin');
   });
 
   it('gives the system administrator no way to alter the log: every write route leaves it intact', async () => {

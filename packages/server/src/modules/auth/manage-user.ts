@@ -1,4 +1,4 @@
-import { AppError, ROLE_LABELS, ROLES, type TRole } from '@shegong/shared';
+import { AppError, isAdminRole, ROLE_LABELS, ROLES, type TRole } from '@shegong/shared';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { writeAudit } from '../../audit/audit.ts';
@@ -86,7 +86,24 @@ export const listUsers = async (ctx: TCtx, query: z.infer<typeof ZListUsers>) =>
   };
 };
 
-/** The target account if it lies inside the caller's scope and is not the caller's own. */
+/**
+ * 三员分立: refuses to grant an administrator's role (系统管理员, 安全管理员, 审计管理员) through
+ * the API — those accounts are created on the host with `shegong user add`, so a security
+ * administrator cannot make a system administrator (or another security administrator).
+ */
+export const refuseAdminRoleGrant = (role: TRole, field = 'role') => {
+  if (!isAdminRole(role)) return;
+  throw new AppError(
+    'FORBIDDEN',
+    `不能在此授予“${ROLE_LABELS[role]}”角色：系统管理员、安全管理员、审计管理员账号只能在服务器上用命令行（shegong user add）创建`,
+    { where: { field } },
+  );
+};
+
+/**
+ * The target account if it lies inside the caller's scope, is not the caller's own and holds
+ * no administrator's role (三员分立: those are kept on the host, not changed here).
+ */
 const targetUser = async (ctx: TCtx, id: string) => {
   const row = (
     await ctx.db
@@ -102,6 +119,14 @@ const targetUser = async (ctx: TCtx, id: string) => {
       where: { field: 'id' },
     });
   }
+  const role = row.user.role as TRole;
+  if (isAdminRole(role)) {
+    throw new AppError(
+      'FORBIDDEN',
+      `“${ROLE_LABELS[role]}”账号不能在此修改、停用、解锁或重置密码，只能在服务器上用命令行（shegong user）管理`,
+      { where: { field: 'id' } },
+    );
+  }
   return row;
 };
 
@@ -115,6 +140,7 @@ const auditOf = (ctx: TCtx, id: string, orgPath: string) => ({
 
 export const updateUser = async (ctx: TCtx, id: string, input: TUpdateUser) => {
   const { user, path } = await targetUser(ctx, id);
+  if (input.role) refuseAdminRoleGrant(input.role);
   const role = input.role ?? (user.role as TRole);
   const orgCode = input.orgCode ?? user.orgCode;
   const node = await orgInScope(ctx, orgCode, 'orgCode');

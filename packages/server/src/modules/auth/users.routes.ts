@@ -2,6 +2,7 @@ import { defineRoute } from '../../http/route.ts';
 import { createUser, ZCreateUser } from './create-user.ts';
 import {
   listUsers,
+  refuseAdminRoleGrant,
   resetPassword,
   unlockUser,
   updateUser,
@@ -32,6 +33,7 @@ export const userRoutes = [
     body: ZNewUser,
     status: 201,
     handler: async (c, { body }) => {
+      refuseAdminRoleGrant(body.role);
       const created = await createUser(c.var.ctx, body, { mustChangePassword: true });
       return { id: created.id, username: created.username, temporaryPassword: created.password };
     },

@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { ROLE_LABELS, ROLES, type TRole } from '@shegong/shared';
+import { isAdminRole, ROLE_LABELS, ROLES, type TRole } from '@shegong/shared';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -132,6 +132,11 @@ export const UsersPage = () => {
               // offering buttons that answer with an error.
               u.id === me?.id ? (
                 <Typography.Text type="secondary">本人账号（改密码请用右上角菜单）</Typography.Text>
+              ) : isAdminRole(u.role) ? (
+                // 三员分立: the server refuses to change these accounts through the API.
+                <Typography.Text type="secondary">
+                  三员账号，只能在服务器上用命令行管理
+                </Typography.Text>
               ) : (
                 <Space size={4}>
                   {u.lockedUntil && (
@@ -202,8 +207,18 @@ export const UsersPage = () => {
           <Form.Item name="displayName" label="姓名" required>
             <Input />
           </Form.Item>
-          <Form.Item name="role" label="角色" required>
-            <Select options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
+          <Form.Item
+            name="role"
+            label="角色"
+            required
+            extra="系统管理员、安全管理员、审计管理员（三员）账号只能在服务器上用命令行 shegong user add 创建"
+          >
+            <Select
+              options={ROLES.filter((r) => !isAdminRole(r)).map((r) => ({
+                value: r,
+                label: ROLE_LABELS[r],
+              }))}
+            />
           </Form.Item>
           <Form.Item name="orgCode" label="所属机构" required>
             <OrgTreeSelect maxLevel="community" />
