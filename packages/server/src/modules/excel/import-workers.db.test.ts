@@ -344,7 +344,7 @@ describe(`worker roster import (${testDbKind()})`, () => {
     ]);
   });
 
-  it('updates only changed columns of registered workers, with a post item for a new post', async () => {
+  it('updates only changed columns of registered workers, with a post item for a new post and an education item', async () => {
     const file = await buildXlsx([
       {
         name: 'Sheet1',
@@ -378,6 +378,23 @@ describe(`worker roster import (${testDbKind()})`, () => {
     ).toEqual([
       ['网格员', false],
       ['委员', true],
+    ]);
+    // The new 学历 is dated from the import (学历变动), with the one held before: months before
+    // it are paid on 本科 (pay-inputs.ts, educationOn).
+    expect(
+      detail.archive
+        .filter((i: { kind: string }) => i.kind === 'education')
+        .map((i: { startOn: string; data: unknown }) => [i.startOn, i.data]),
+    ).toEqual([
+      [
+        todayIso(),
+        {
+          level: '硕士',
+          recognised: true,
+          major: null,
+          previous: { level: '本科', recognised: true, major: null },
+        },
+      ],
     ]);
     const history = (await street.get(`/api/workers/${w.id}/history`)).body.items;
     expect(history.at(-1)).toMatchObject({

@@ -473,7 +473,7 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     await copyText(database, db, 'archive_item', ARCHIVE_COLUMNS, items.take());
   };
 
-  /** Registered workers whose fields differ: the audit row, the post and exit items a change
+  /** Registered workers whose fields differ: the audit row, the post, education and exit items a change
    * brings (written after the open posts are closed), and the row staged for the UPDATE. */
   const writeChanged = async (
     rows: { r: TRow; old: TRegistered; now: Record<TColumn, unknown> }[],
@@ -508,6 +508,29 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
             communityCode: now.community_code,
             oneShoulder: now.post_title === '书记兼主任',
           }),
+          ctx.actor.id,
+        ]);
+      }
+      if (
+        old.education_level !== now.education_level ||
+        (old.education_major ?? null) !== (now.education_major ?? null) ||
+        old.education_recognised !== now.education_recognised
+      ) {
+        // 学历变动 from the day of the import, as a worker change writes it (pay-inputs.ts,
+        // educationOn: months before it keep the old education).
+        const education = (w: Record<string, unknown>) => ({
+          level: w.education_level,
+          recognised: w.education_recognised === true || w.education_recognised === 't',
+          major: w.education_major ?? null,
+        });
+        changeItems += textLine([
+          newId(),
+          old.id,
+          String(now.county_code),
+          'education',
+          today,
+          null,
+          JSON.stringify({ ...education(now), previous: education(old) }),
           ctx.actor.id,
         ]);
       }
