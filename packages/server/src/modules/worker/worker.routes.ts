@@ -12,7 +12,7 @@ import {
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.ts';
 import { findImportCreations } from '../audit/audit.repo.ts';
-import { findOrgInScope, findPathNodes, governingPack } from '../org/org.repo.ts';
+import { governingPack } from '../org/org.repo.ts';
 import { postCategoryOf } from '../policy/pack-of.ts';
 import { addArchiveItem } from './add-archive-item.ts';
 import { createWorker } from './create-worker.ts';
@@ -47,12 +47,8 @@ export const workerRoutes = [
         postTitle: query.postTitle,
         educationLevel: query.educationLevel,
         certificateLevel: query.certificateLevel,
+        orgCode: query.org,
       };
-      if (query.org) {
-        const node = await findOrgInScope(db, actor.scope, query.org);
-        if (!node) throw new AppError('NOT_FOUND', `机构 ${query.org} 不存在`);
-        filters.orgPath = node.path;
-      }
       if (query.q) {
         const q = query.q.replace(/\s/g, '');
         const id = checkIdNumber(q);
@@ -60,31 +56,23 @@ export const workerRoutes = [
         else if (/^1\d{10}$/.test(q)) filters.phoneHash = crypto.blindIndex(q);
         else filters.nameprefix = q;
       }
-      const rows = await listWorkers(db, actor.scope, filters, {
+      // One statement: the org filter's node in scope, the page, the names and packs, the total.
+      const { rows, orgFound } = await listWorkers(db, actor.scope, filters, {
         after: query.after,
         limit: query.limit,
         countCap: query.after ? undefined : COUNT_CAP,
       });
+      if (!orgFound) throw new AppError('NOT_FOUND', `机构 ${query.org} 不存在`);
       // The total comes with the first page only; an empty first page means none match.
       const total = query.after ? undefined : (rows[0]?.total ?? 0);
-      // Street names and governing packs of the listed rows: one query for the nodes on their paths.
-      const nodes = await findPathNodes(
-        db,
-        rows.map((r) => r.worker.orgPath),
-      );
       const today = todayIso();
       const items = rows.map((r) =>
         toWorkerView(
-          r.worker,
+          r,
           {
             communityName: r.communityName ?? '',
-            streetName: nodes.get(streetCodeOf(r.worker.orgPath))?.name ?? '',
-            postCategory: postCategoryOf(
-              policies,
-              governingPack((code) => nodes.get(code)?.packId, r.worker.orgPath),
-              r.worker.postTitle,
-              today,
-            ),
+            streetName: r.streetName,
+            postCategory: postCategoryOf(policies, r.packId, r.postTitle, today),
           },
           actor,
           crypto,
@@ -93,7 +81,7 @@ export const workerRoutes = [
       );
       return {
         items,
-        nextCursor: rows.length === query.limit ? rows[rows.length - 1]!.worker.id : null,
+        nextCursor: rows.length === query.limit ? rows[rows.length - 1]!.id : null,
         total: total === undefined ? null : Math.min(total, COUNT_CAP),
         totalCapped: total !== undefined && total > COUNT_CAP,
       };
