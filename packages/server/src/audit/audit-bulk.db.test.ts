@@ -117,6 +117,42 @@ describe(`bulk audit writer (${testDbKind()})`, () => {
     expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true, count: 12_033 });
   });
 
+  it('stores text that COPY must quote or could misread as it was given', async () => {
+    // The bulk rows go as CSV with a tab between values and U+0001 as the quote (`rawLine`):
+    // tabs, line breaks, the quote itself, backslashes, an empty string against null, and
+    // JSON text holding escapes must all come back unchanged and hash as writeAudit's.
+    const { database } = services;
+    const awkward = ['a\tb', 'c\nd\re', 'f\u0001g', 'h\\i', '\\N', '\\.', '"j",k', ''];
+    await database.db.transaction(async (tx) => {
+      const writer = await openAuditBulk(database, tx);
+      for (const [i, text] of awkward.entries())
+        await writer.add(
+          entry(i, {
+            actorName: text,
+            entityId: `awkward${i}`,
+            reason: text,
+            after: { text, nested: JSON.stringify([text]) },
+          }),
+        );
+      await writer.add(entry(99, { entityId: 'nulls', orgPath: null, reason: null }));
+      await writer.end();
+    });
+    const rows = await database.db
+      .select()
+      .from(auditLog)
+      .orderBy(asc(auditLog.seq))
+      .offset(12_033);
+    expect(rows.map((r) => [r.actorName, r.reason, r.after])).toEqual([
+      ...awkward.map((text) => [text, text, { text, nested: JSON.stringify([text]) }]),
+      ['导入员', null, expect.objectContaining({ n: 99 })],
+    ]);
+    expect(rows.at(-1)!.orgPath).toBeNull();
+    expect(await verifyAuditChain(database.db)).toMatchObject({
+      ok: true,
+      count: 12_033 + awkward.length + 1,
+    });
+  });
+
   it('writes nothing when the transaction rolls back', async () => {
     const { database } = services;
     await expect(
@@ -125,6 +161,6 @@ describe(`bulk audit writer (${testDbKind()})`, () => {
         throw new Error('rollback');
       }),
     ).rejects.toThrow('rollback');
-    expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true, count: 12_033 });
+    expect(await verifyAuditChain(database.db)).toMatchObject({ ok: true, count: 12_042 });
   });
 });

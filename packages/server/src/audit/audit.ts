@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { asc, desc, gt, sql } from 'drizzle-orm';
 import type { TDatabase, TExecutor } from '../db/client.ts';
 import { auditCheckpoint, auditLog } from '../db/schema/index.ts';
-import { CopyLines, copyText, textLine } from '../modules/excel/copy.ts';
+import { CopyLines, copyRaw, rawLine } from '../modules/excel/copy.ts';
 import { suiteHash, type TCryptoSuite } from '../security/crypto-suite.ts';
 import type { TFieldCrypto } from '../security/field-crypto.ts';
 import { newId } from '../security/ids.ts';
@@ -304,7 +304,8 @@ export const openAuditBulk = async (
   const flush = async () => {
     if (lines.count === 0) return;
     written += lines.count;
-    await copyText(database, tx, 'audit_log', AUDIT_COLUMNS, lines.take());
+    // As CSV whose JSON goes as it is (`rawLine`): no backslash of a document doubled.
+    await copyRaw(database, tx, 'audit_log', AUDIT_COLUMNS, lines.take());
   };
   const addJson = async (e: TAuditJsonEntry) => {
     const id = newId();
@@ -316,7 +317,7 @@ export const openAuditBulk = async (
     const content = `[${JSON.stringify(id)},${atJson},${jsonString(e.actorId)},${JSON.stringify(e.actorName)},${JSON.stringify(e.action)},${JSON.stringify(e.entity)},${JSON.stringify(e.entityId)},${jsonString(orgPath)},${before},${after},${jsonString(reason)}]`;
     const hash = chainHash(prevHash, content, suite);
     lines.add(
-      textLine([
+      rawLine([
         id,
         at,
         e.actorId,

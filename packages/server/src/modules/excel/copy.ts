@@ -26,26 +26,43 @@ const TEXT_ESCAPES: Record<string, string> = {
   '\t': '\\t',
 };
 
-const TEXT_CONTROL = /[\n\r\t]/;
-
 /** One value in COPY's text format: `\N` for null; a string is copied only when it holds a
- * backslash, tab or line break (JSON and ciphertexts rarely do), which keeps bulk loads cheap.
- * JSON text holds no raw tab or line break: its backslashes (an import's snapshot document has
- * hundreds of thousands) are doubled natively, without a callback for each. */
+ * backslash, tab or line break (JSON and ciphertexts rarely do), which keeps bulk loads cheap. */
 const textValue = (v: TCopyValue): string => {
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'boolean') return v ? 't' : 'f';
   if (typeof v === 'number') return String(v);
-  if (!TEXT_SPECIAL.test(v)) return v;
-  return TEXT_CONTROL.test(v)
-    ? v.replace(/[\\\n\r\t]/g, (c) => TEXT_ESCAPES[c]!)
-    : v.replaceAll('\\', '\\\\');
+  return TEXT_SPECIAL.test(v) ? v.replace(/[\\\n\r\t]/g, (c) => TEXT_ESCAPES[c]!) : v;
 };
 
 /** One row as a line of COPY text format (for `copyText`). */
 export const textLine = (row: readonly TCopyValue[]): string =>
   // join builds one flat string; appending field by field makes a rope flattened later.
   `${row.map(textValue).join('\t')}\n`;
+
+/** The quote of `rawLine`'s CSV: U+0001, which JSON text never holds unescaped. */
+const RAW_QUOTE = '\u0001';
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0001 is the CSV quote here
+const RAW_SPECIAL = /[\t\n\r\u0001]/;
+
+/** One value of `rawLine`: null empty, a string as it is unless it is empty or holds a tab,
+ * line break or the quote (then quoted, the quote doubled). */
+const rawValue = (v: TCopyValue): string => {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (typeof v === 'number') return String(v);
+  return v === '' || RAW_SPECIAL.test(v)
+    ? `${RAW_QUOTE}${v.replaceAll(RAW_QUOTE, RAW_QUOTE + RAW_QUOTE)}${RAW_QUOTE}`
+    : v;
+};
+
+/**
+ * One row as a line of CSV with a tab between values and U+0001 as the quote (for `copyRaw`):
+ * JSON text goes as it is. In COPY's text format each of its backslashes is doubled — an
+ * import's snapshot document (each record's values as JSON text inside JSON) holds about
+ * 180,000 of them.
+ */
+export const rawLine = (row: readonly TCopyValue[]): string => `${row.map(rawValue).join('\t')}\n`;
 
 /** Bytes of UTF-8 buffers for COPY: 1 MB each, filled line by line. */
 const COPY_BUFFER = 1024 * 1024;
@@ -135,6 +152,23 @@ export const copyCsv = (
   columns: readonly string[],
   csv: string | Iterable<string>,
 ): Promise<void> => copyFrom(database, executor, table, columns, csv, ' WITH (FORMAT csv)');
+
+/** COPY of `rawLine` lines (as text or `CopyLines` bytes), as `copyText`. */
+export const copyRaw = (
+  database: TDatabase,
+  executor: TExecutor,
+  table: string,
+  columns: readonly string[],
+  text: string | Iterable<string | Buffer>,
+): Promise<void> =>
+  copyFrom(
+    database,
+    executor,
+    table,
+    columns,
+    text,
+    " WITH (FORMAT csv, DELIMITER E'\\t', QUOTE E'\\x01')",
+  );
 
 /** COPY of lines in text format (`textLine`, as text or as `CopyLines` bytes), as `copyCsv`. */
 export const copyText = (
