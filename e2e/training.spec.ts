@@ -14,6 +14,9 @@ test('[TRAIN] training compliance turns green when the days are recorded', async
   const community = page.getByTestId('community-compliance');
   // 银川 (七): every worker ≥ 3 days a year; nobody has trained this year yet.
   await expect(community).toContainText('未全部达标');
+  // Community names repeat across streets: each is named with its street.
+  await expect(community).toContainText('富宁街街道 / ');
+  await expect(page.getByTestId('person-compliance')).toContainText('富宁街街道 / ');
   await expect(page.getByText('004 职业化 (七)').first()).toBeVisible();
   await expect(page.getByTestId('person-compliance')).toContainText('还需3天');
 

@@ -71,6 +71,8 @@ test('[HONOUR] long-service awards and the exit situations load with their claus
   await chooseOrg(page, '单位', [...YINCHUAN, '兴庆区']);
   const honours = page.getByTestId('honour-table');
   await expect(honours.locator('tbody tr').first()).toBeVisible();
+  // A person's community with its street (names repeat across streets).
+  await expect(honours.locator('tbody tr').first()).toContainText(/（\S+街道 \/ \S+）/);
   // Awards in 元 with two decimals; after a reload (?org= in the address) the picker still names
   // the unit instead of showing its bare code.
   await expect(honours.getByRole('cell', { name: /^5,000\.00元$/ }).first()).toBeVisible();

@@ -90,6 +90,7 @@ export type TAlertItem = {
   workerId: string;
   workerName: string;
   communityName: string;
+  streetName: string;
   postTitle: string | null;
   rule: string;
   kind: string;

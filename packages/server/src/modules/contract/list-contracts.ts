@@ -28,6 +28,7 @@ export const listContracts = async (ctx: TCtx, under: string) => {
       workerId: w.id,
       name: w.name,
       communityName: rec.communityName,
+      streetName: rec.streetName,
       postTitle: w.postTitle,
       status: w.status,
       hiredOn: w.hiredOn,

@@ -7,6 +7,7 @@ export type TExitCase = {
   workerId: string;
   workerName: string;
   communityName: string;
+  streetName: string;
   postTitle: string | null;
   situation: string;
   rule: string;
@@ -48,6 +49,7 @@ export const listExitCases = async (
         workerId: w.id,
         workerName: w.name,
         communityName: rec.communityName,
+        streetName: rec.streetName,
         postTitle: w.postTitle,
         situation: s.label,
         rule: s.rule,

@@ -41,6 +41,8 @@ describe(`honours (${testDbKind()})`, () => {
       amountFen: 500000,
       source: '004 职业化 (二十)',
       reached: true,
+      // Community names repeat across streets: the list names the street as well.
+      streetName: '凤凰北街街道',
     });
     const p = await admin.post('/api/honours/proposals', {
       workerId: id,

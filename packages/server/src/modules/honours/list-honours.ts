@@ -52,6 +52,7 @@ export const listHonours = async (ctx: TCtx, under: string) => {
     workerId: string;
     name: string;
     communityName: string;
+    streetName: string;
     postTitle: string | null;
     rule: string;
     kind: string;
@@ -79,6 +80,7 @@ export const listHonours = async (ctx: TCtx, under: string) => {
         workerId: rec.worker.id,
         name: rec.worker.name,
         communityName: rec.communityName,
+        streetName: rec.streetName,
         postTitle: rec.worker.postTitle,
         rule: a.rule,
         kind: a.kind,

@@ -1,10 +1,17 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { TScope } from '../../context.ts';
 import { queryRows, type TExecutor } from '../../db/client.ts';
 import { org, orgFact, orgMove, worker } from '../../db/schema/index.ts';
 import { pathInScope } from './org-scope.ts';
 
 export type TOrgRow = typeof org.$inferSelect;
+
+/**
+ * The street of a community, joined as `leftJoin(communityStreet, eq(communityStreet.code,
+ * org.parentCode))`: lists name a community with its street, since names repeat across streets.
+ */
+export const communityStreet = alias(org, 'community_street');
 
 /** A node of the tree if it lies inside the caller's scope; undefined otherwise (→ 404). */
 export const findOrgInScope = async (db: TExecutor, scope: TScope, code: string) =>

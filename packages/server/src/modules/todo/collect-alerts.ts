@@ -58,6 +58,7 @@ export const collectAlerts = async (
         workerId: rec.worker.id,
         workerName: rec.worker.name,
         communityName: rec.communityName,
+        streetName: rec.streetName,
         postTitle: rec.worker.postTitle,
         rule: a.rule,
         kind: a.kind,

@@ -4,8 +4,8 @@ import { and, asc, eq, gt, inArray, type SQL, sql } from 'drizzle-orm';
 import type { TScope } from '../../context.ts';
 import type { TExecutor } from '../../db/client.ts';
 import { archiveItem, caseStudy, org, worker } from '../../db/schema/index.ts';
-import { effectivePackIds } from '../org/org.repo.ts';
-import { educationOn } from '../pay/pay-inputs.ts';
+import { communityStreet, effectivePackIds } from '../org/org.repo.ts';
+import { certificateIn, educationOn } from '../pay/pay-inputs.ts';
 import type { TArchiveRow, TWorkerRow } from '../worker/worker.repo.ts';
 import { workerInScope } from '../worker/worker.repo.ts';
 
@@ -18,6 +18,8 @@ export type TWorkerRecord = {
   /** Dates of reviewed case studies (工作案例), for packs that require them. */
   caseStudies: string[];
   communityName: string;
+  /** The community's street: community names repeat across streets. */
+  streetName: string;
 };
 
 /** Contract types that end with the two-committee term. */
@@ -66,18 +68,38 @@ export const workerPolicyInput = (rec: TWorkerRecord, onDate: string): TWorkerIn
     .filter((i) => i.kind === 'post' && i.startOn <= onDate && (!i.endOn || i.endOn > onDate))
     .sort(byStart)
     .at(-1);
+  // Education and certificate as held on the date (archive 学历变动、证书变动 after it).
+  const later = (kind: string) =>
+    rec.archive.filter((i) => i.kind === kind && i.startOn > onDate).sort(byStart);
   const education = educationOn(
     {
       educationLevel: w.educationLevel,
       educationRecognised: w.educationRecognised,
-      educationLater: rec.archive
-        .filter((i) => i.kind === 'education' && i.startOn > onDate)
-        .sort(byStart)
-        .map((i) => {
-          const previous = (i.data as { previous: { level: string; recognised: boolean } })
-            .previous;
-          return { on: i.startOn, level: previous.level, recognised: previous.recognised };
-        }),
+      educationLater: later('education').map((i) => {
+        const { previous } = i.data as { previous: { level: string; recognised: boolean } };
+        return { on: i.startOn, level: previous.level, recognised: previous.recognised };
+      }),
+    },
+    onDate,
+  );
+  const certificate = certificateIn(
+    {
+      certificateLevel: w.certificateLevel,
+      certificateDate: w.certificateDate,
+      certificateLater: later('certificate').map((i) => {
+        const d = i.data as {
+          level: string;
+          on: string | null;
+          previous: { level: string; on: string | null };
+        };
+        return {
+          on: i.startOn,
+          level: d.level,
+          date: d.on,
+          previousLevel: d.previous.level,
+          previousDate: d.previous.on,
+        };
+      }),
     },
     onDate,
   );
@@ -89,8 +111,8 @@ export const workerPolicyInput = (rec: TWorkerRecord, onDate: string): TWorkerIn
     ],
     education: education.level as TWorkerInput['education'],
     educationRecognised: education.recognised,
-    certificate: w.certificateLevel as TWorkerInput['certificate'],
-    ...(w.certificateDate ? { certificateOn: w.certificateDate } : {}),
+    certificate: certificate.level as TWorkerInput['certificate'],
+    ...(certificate.date ? { certificateOn: certificate.date } : {}),
     birthDate: w.birthDate,
     hiredOn: w.hiredOn ?? w.serviceStartedOn,
     ...(w.exitedOn ? { leftOn: w.exitedOn } : {}),
@@ -164,7 +186,11 @@ export const alertsOf = (pack: TCompiledPack | null, rec: TWorkerRecord, onDate:
 /** Loads the archives and reviewed case studies of workers. */
 export const loadRecords = async (
   db: TExecutor,
-  rows: readonly { worker: TWorkerRow; communityName: string | null }[],
+  rows: readonly {
+    worker: TWorkerRow;
+    communityName: string | null;
+    streetName?: string | null;
+  }[],
 ): Promise<TWorkerRecord[]> => {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.worker.id);
@@ -190,6 +216,7 @@ export const loadRecords = async (
     archive: byWorker.get(r.worker.id) ?? [],
     caseStudies: studies.filter((s) => s.workerId === r.worker.id).map((s) => s.on),
     communityName: r.communityName ?? '',
+    streetName: r.streetName ?? '',
   }));
 };
 
@@ -213,9 +240,10 @@ export const loadWorkerPage = async (
   if (page.after) conditions.push(gt(worker.id, page.after));
   if (page.extra) conditions.push(page.extra);
   const rows = await db
-    .select({ worker, communityName: org.name })
+    .select({ worker, communityName: org.name, streetName: communityStreet.name })
     .from(worker)
     .leftJoin(org, eq(org.code, worker.communityCode))
+    .leftJoin(communityStreet, eq(communityStreet.code, org.parentCode))
     .where(and(...conditions))
     .orderBy(asc(worker.id))
     .limit(page.limit);
@@ -229,9 +257,10 @@ export const loadWorker = async (
   id: string,
 ): Promise<TWorkerRecord | undefined> => {
   const rows = await db
-    .select({ worker, communityName: org.name })
+    .select({ worker, communityName: org.name, streetName: communityStreet.name })
     .from(worker)
     .leftJoin(org, eq(org.code, worker.communityCode))
+    .leftJoin(communityStreet, eq(communityStreet.code, org.parentCode))
     .where(and(eq(worker.id, id), workerInScope(scope)))
     .limit(1);
   return (await loadRecords(db, rows))[0];

@@ -9,6 +9,7 @@ export type TPersonCompliance = {
   name: string;
   communityCode: string;
   communityName: string;
+  streetName: string;
   postTitle: string | null;
   status: TTrainingStatus;
   /** The pack's training rules this person falls short of (or nearly), with their clause. */
@@ -18,6 +19,7 @@ export type TPersonCompliance = {
 export type TCommunityCompliance = {
   communityCode: string;
   communityName: string;
+  streetName: string;
   total: number;
   compliant: number;
   /** Every worker meets the pack's training rules for the year. */
@@ -68,6 +70,7 @@ export const trainingCompliance = async (ctx: TCtx, under: string, year: number)
       name: rec.worker.name,
       communityCode: rec.worker.communityCode,
       communityName: rec.communityName,
+      streetName: rec.streetName,
       postTitle: rec.worker.postTitle,
       status: short ? '未达标' : findings.length ? '即将到期' : '达标',
       findings,
@@ -78,6 +81,7 @@ export const trainingCompliance = async (ctx: TCtx, under: string, year: number)
     const c = byCommunity.get(p.communityCode) ?? {
       communityCode: p.communityCode,
       communityName: p.communityName,
+      streetName: p.streetName,
       total: 0,
       compliant: 0,
       met: false,
@@ -89,6 +93,7 @@ export const trainingCompliance = async (ctx: TCtx, under: string, year: number)
   }
   people.sort(
     (a, b) =>
+      a.streetName.localeCompare(b.streetName, 'zh-CN') ||
       a.communityName.localeCompare(b.communityName, 'zh-CN') ||
       a.name.localeCompare(b.name, 'zh-CN'),
   );
@@ -96,8 +101,10 @@ export const trainingCompliance = async (ctx: TCtx, under: string, year: number)
     year,
     date: onDate,
     people,
-    communities: [...byCommunity.values()].sort((a, b) =>
-      a.communityName.localeCompare(b.communityName, 'zh-CN'),
+    communities: [...byCommunity.values()].sort(
+      (a, b) =>
+        a.streetName.localeCompare(b.streetName, 'zh-CN') ||
+        a.communityName.localeCompare(b.communityName, 'zh-CN'),
     ),
     ...walk,
   };

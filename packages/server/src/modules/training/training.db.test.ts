@@ -47,6 +47,13 @@ describe(`training (${testDbKind()})`, () => {
     const id = await registerWorker(admin, { communityCode: '640104001001', name: '培训甲' });
     const before = await person('640104001001', id);
     expect(before.status).toBe('未达标');
+    // Community names repeat across streets: people and communities carry their street.
+    expect(before.streetName).toBe('凤凰北街街道');
+    const communities = (await admin.get(`/api/training/compliance?org=640104001000&year=${year}`))
+      .body.communities;
+    expect(
+      communities.find((c: { communityCode: string }) => c.communityCode === '640104001001'),
+    ).toMatchObject({ streetName: '凤凰北街街道' });
     expect(before.findings[0]).toMatchObject({
       rule: 'yc-training-days',
       source: '004 职业化 (七)',

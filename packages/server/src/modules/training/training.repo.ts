@@ -8,6 +8,7 @@ import {
   trainingCourse,
   worker,
 } from '../../db/schema/index.ts';
+import { communityStreet } from '../org/org.repo.ts';
 import { pathInScope } from '../org/org-scope.ts';
 import { workerInScope } from '../worker/worker.repo.ts';
 
@@ -70,6 +71,7 @@ export const listAttendees = (db: TExecutor, scope: TScope, courseId: string) =>
       name: worker.name,
       postTitle: worker.postTitle,
       communityName: org.name,
+      streetName: communityStreet.name,
       passed: trainingAttendance.passed,
     })
     .from(trainingAttendance)
@@ -81,18 +83,25 @@ export const listAttendees = (db: TExecutor, scope: TScope, courseId: string) =>
       ),
     )
     .leftJoin(org, eq(org.code, worker.communityCode))
+    .leftJoin(communityStreet, eq(communityStreet.code, org.parentCode))
     .where(and(eq(trainingAttendance.courseId, courseId), workerInScope(scope)))
     .orderBy(asc(worker.orgPath), asc(worker.name));
 
 export const listCaseStudies = (db: TExecutor, scope: TScope, under: string, year?: number) =>
   db
-    .select({ study: caseStudy, name: worker.name, communityName: org.name })
+    .select({
+      study: caseStudy,
+      name: worker.name,
+      communityName: org.name,
+      streetName: communityStreet.name,
+    })
     .from(caseStudy)
     .innerJoin(
       worker,
       and(eq(worker.id, caseStudy.workerId), eq(worker.countyCode, caseStudy.countyCode)),
     )
     .leftJoin(org, eq(org.code, worker.communityCode))
+    .leftJoin(communityStreet, eq(communityStreet.code, org.parentCode))
     .where(
       and(
         workerInScope(scope),

@@ -118,6 +118,7 @@ export const trainingRoutes = [
           ...r.study,
           name: r.name,
           communityName: r.communityName ?? '',
+          streetName: r.streetName ?? '',
         })),
       };
     },

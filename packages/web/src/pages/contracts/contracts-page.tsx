@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, apiGet } from '../../api/client.ts';
 import { useAuth } from '../../auth.tsx';
+import { communityWithStreet } from '../../components/community-name.ts';
 import { DateInput } from '../../components/date-input.tsx';
 import { LevelTag, OrgFilter, RuleSource, useAction, useOrgParam } from '../todo/workflow-ui.tsx';
 
@@ -12,6 +13,7 @@ type TRow = {
   workerId: string;
   name: string;
   communityName: string;
+  streetName: string;
   postTitle: string | null;
   status: string;
   probationUntil: string | null;
@@ -71,7 +73,7 @@ export const ContractsPage = () => {
             width: 90,
             render: (_, r) => <Link to={`/workers/${r.workerId}`}>{r.name}</Link>,
           },
-          { title: '社区', dataIndex: 'communityName', width: 150 },
+          { title: '社区', width: 220, render: (_, r) => communityWithStreet(r) },
           { title: '职务', dataIndex: 'postTitle', width: 90 },
           {
             title: '现合同',

@@ -19,6 +19,7 @@ import { Link } from 'react-router';
 import { api, apiGet } from '../../api/client.ts';
 import { handleFormError, validateWith } from '../../api/forms.ts';
 import { useAuth } from '../../auth.tsx';
+import { communityWithStreet } from '../../components/community-name.ts';
 import { DateInput } from '../../components/date-input.tsx';
 import type { TVacancy } from '../recruitment/recruitment-list-page.tsx';
 import {
@@ -33,6 +34,7 @@ type TCase = {
   workerId: string;
   workerName: string;
   communityName: string;
+  streetName: string;
   postTitle: string | null;
   situation: string;
   rule: string;
@@ -105,7 +107,7 @@ export const ExitPage = () => {
                       width: 160,
                       render: (_, c) => (
                         <Link to={`/workers/${c.workerId}`}>
-                          {c.workerName}（{c.communityName}）
+                          {c.workerName}（{communityWithStreet(c)}）
                         </Link>
                       ),
                     },

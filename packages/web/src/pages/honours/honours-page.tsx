@@ -3,6 +3,7 @@ import { Button, Card, Table, Tag } from 'antd';
 import { Link } from 'react-router';
 import { api, apiGet } from '../../api/client.ts';
 import { useAuth } from '../../auth.tsx';
+import { communityWithStreet } from '../../components/community-name.ts';
 import {
   LevelTag,
   OrgFilter,
@@ -16,6 +17,7 @@ type THonour = {
   workerId: string;
   name: string;
   communityName: string;
+  streetName: string;
   postTitle: string | null;
   rule: string;
   kind: string;
@@ -52,10 +54,10 @@ export const HonoursPage = () => {
         columns={[
           {
             title: '人员',
-            width: 170,
+            width: 260,
             render: (_, h) => (
               <Link to={`/workers/${h.workerId}`}>
-                {h.name}（{h.communityName}）
+                {h.name}（{communityWithStreet(h)}）
               </Link>
             ),
           },

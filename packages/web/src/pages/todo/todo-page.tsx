@@ -4,6 +4,7 @@ import { Alert, Card, Segmented, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { apiGet } from '../../api/client.ts';
+import { communityWithStreet } from '../../components/community-name.ts';
 import { LevelTag, OrgFilter, ProposalTable, RuleSource, useOrgParam } from './workflow-ui.tsx';
 
 type TTodo = {
@@ -89,7 +90,7 @@ export const TodoPage = () => {
               render: (_, a) => (
                 <Link to={`/workers/${a.workerId}`}>
                   {a.workerName}
-                  <Typography.Text type="secondary">（{a.communityName}）</Typography.Text>
+                  <Typography.Text type="secondary">（{communityWithStreet(a)}）</Typography.Text>
                 </Link>
               ),
             },

@@ -10,6 +10,7 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, apiGet } from '../../api/client.ts';
 import { useAuth } from '../../auth.tsx';
+import { communityWithStreet } from '../../components/community-name.ts';
 import { OrgTreeSelect } from '../../components/org-tree-select.tsx';
 import { yuanText } from '../pay/pay-format.ts';
 
@@ -139,7 +140,7 @@ export const WorkerSelect = ({
         .filter((w) => w.status !== '已退出')
         .map((w) => ({
           value: w.id,
-          label: `${w.name}（${w.communityName} ${w.postTitle ?? ''} ${w.status}）`,
+          label: `${w.name}（${communityWithStreet(w)} ${w.postTitle ?? ''} ${w.status}）`,
         }))}
     />
   );

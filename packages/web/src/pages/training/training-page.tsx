@@ -23,6 +23,7 @@ import { Link } from 'react-router';
 import { api, apiGet } from '../../api/client.ts';
 import { handleFormError, validateWith } from '../../api/forms.ts';
 import { useAuth } from '../../auth.tsx';
+import { communityWithStreet } from '../../components/community-name.ts';
 import { DateInput } from '../../components/date-input.tsx';
 import { OrgTreeSelect } from '../../components/org-tree-select.tsx';
 import {
@@ -45,6 +46,7 @@ type TPerson = {
   name: string;
   communityCode: string;
   communityName: string;
+  streetName: string;
   postTitle: string | null;
   status: '达标' | '未达标' | '即将到期';
   findings: TFinding[];
@@ -57,6 +59,7 @@ type TCompliance = {
   communities: {
     communityCode: string;
     communityName: string;
+    streetName: string;
     total: number;
     compliant: number;
     met: boolean;
@@ -122,7 +125,7 @@ const CompliancePanel = ({ org }: { org: string }) => {
           {r.description} <RuleSource source={r.source} rule={r.id} />
         </div>
       ))}
-      <Table
+      <Table<TCompliance['communities'][number]>
         data-testid="community-compliance"
         rowKey="communityCode"
         size="small"
@@ -130,7 +133,7 @@ const CompliancePanel = ({ org }: { org: string }) => {
         dataSource={d?.communities ?? []}
         pagination={{ pageSize: 10, hideOnSinglePage: true }}
         columns={[
-          { title: '社区', dataIndex: 'communityName' },
+          { title: '社区', render: (_, c) => communityWithStreet(c) },
           { title: '人数', dataIndex: 'total', width: 80 },
           { title: '达标', dataIndex: 'compliant', width: 80 },
           {
@@ -155,7 +158,7 @@ const CompliancePanel = ({ org }: { org: string }) => {
             width: 100,
             render: (_, p) => <Link to={`/workers/${p.workerId}`}>{p.name}</Link>,
           },
-          { title: '社区', dataIndex: 'communityName', width: 160 },
+          { title: '社区', width: 220, render: (_, p) => communityWithStreet(p) },
           { title: '职务', dataIndex: 'postTitle', width: 100 },
           {
             title: '状态',
@@ -288,7 +291,13 @@ const CourseDrawer = ({ course, onClose }: { course: TCourse; onClose: () => voi
     queryFn: () =>
       apiGet<{
         course: TCourse;
-        attendees: { workerId: string; name: string; communityName: string; postTitle: string }[];
+        attendees: {
+          workerId: string;
+          name: string;
+          communityName: string;
+          streetName: string | null;
+          postTitle: string;
+        }[];
       }>(`/api/training/courses/${course.id}`),
   });
   const { can } = useAuth();
@@ -347,7 +356,7 @@ const CourseDrawer = ({ course, onClose }: { course: TCourse; onClose: () => voi
         dataSource={q.data?.attendees ?? []}
         renderItem={(a) => (
           <List.Item>
-            {a.name} · {a.communityName} · {a.postTitle}
+            {a.name} · {communityWithStreet(a)} · {a.postTitle}
           </List.Item>
         )}
       />
@@ -359,6 +368,7 @@ type TCase = {
   id: string;
   name: string;
   communityName: string;
+  streetName: string;
   year: number;
   title: string;
   submittedOn: string;
@@ -421,7 +431,7 @@ const CaseStudiesPanel = ({ org }: { org: string }) => {
         dataSource={q.data?.items ?? []}
         columns={[
           { title: '姓名', dataIndex: 'name' },
-          { title: '社区', dataIndex: 'communityName' },
+          { title: '社区', render: (_, c) => communityWithStreet(c) },
           { title: '年度', dataIndex: 'year', width: 70 },
           { title: '标题', dataIndex: 'title' },
           { title: '提交日期', dataIndex: 'submittedOn', width: 110 },
