@@ -41,4 +41,10 @@ test('[POLICY] a pack dated by its document says why it starts that day (长春�
   const basis = page.getByTestId('pack-effective-basis');
   await expect(basis).toContainText('意见落款2020年11月2日、未另定施行日期');
   await expect(basis).toContainText('000 三(一)');
+  // The document by its title, issuer and number — not the transcript's file name.
+  const sources = page.getByTestId('pack-sources');
+  await expect(sources).toContainText('长春新区关于进一步加强城市社区专职工作者队伍建设的实施意见');
+  await expect(sources).toContainText('长春新区党政综合办公室');
+  await expect(sources).toContainText('长新党政办发〔2020〕30号');
+  await expect(sources).not.toContainText('000_8841b7948fea7cb7.txt');
 });

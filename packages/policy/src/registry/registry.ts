@@ -115,8 +115,12 @@ export type TPackDescription = {
   effectiveBasis: { source: string; description: string } | null;
   sources: {
     key: string;
+    /** The transcript's file name (for maintainers); people are shown the title. */
     file: string;
     title: string;
+    issuer: string | null;
+    /** 文号, e.g. 长新党政办发〔2020〕30号. */
+    number: string | null;
     issued: string | null;
     effective: string | null;
     note: string | null;
@@ -491,6 +495,8 @@ const describePack = (pack: TResolvedPack): TPackDescription => {
       key,
       file: s.file,
       title: s.title,
+      issuer: s.issuer ?? null,
+      number: s.number ?? null,
       issued: s.issued ?? null,
       effective: s.effective ?? null,
       note: s.note ?? null,

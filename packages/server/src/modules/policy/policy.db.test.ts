@@ -57,6 +57,16 @@ describe(`policy routes (${testDbKind()})`, () => {
     const res = await client.get('/api/policy/packs/yinchuan-2018?date=2026-01-01');
     // The chain runs from the root pack to this one.
     expect(res.body.chain).toEqual(['national-2024', 'yinchuan-2018']);
+    // Documents by their titles and issuers (the 004 of the seeds), not only a file name.
+    expect(res.body.sources).toContainEqual(
+      expect.objectContaining({
+        key: '004',
+        title:
+          '银川市深化街道社区管理体制改革工作的实施意见（试行）；银川市推进社区工作者队伍职业化建设的实施意见（试行）',
+        issuer: '中共银川市委办公厅 银川市人民政府办公厅',
+        issued: '2018-09-05',
+      }),
+    );
     expect(res.body.options.length).toBeGreaterThan(0);
     for (const o of res.body.options) expect(o.reason.length).toBeGreaterThan(0);
     expect((await client.get('/api/policy/packs/nope')).status).toBe(404);

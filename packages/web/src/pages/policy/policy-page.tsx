@@ -68,8 +68,9 @@ type TDescription = {
   effectiveBasis: { source: string; description: string } | null;
   sources: Array<{
     key: string;
-    file: string;
     title: string;
+    issuer: string | null;
+    number: string | null;
     issued: string | null;
     effective: string | null;
   }>;
@@ -209,9 +210,18 @@ const Overview = ({ d }: { d: TDescription }) => (
       size="small"
       pagination={false}
       dataSource={d.sources}
+      data-testid="pack-sources"
       columns={[
-        { title: '文件', dataIndex: 'file' },
-        { title: '名称', dataIndex: 'title' },
+        // The key is how clauses cite the document (依据 004 职业化 (十七)); the title names it.
+        {
+          title: '编号',
+          dataIndex: 'key',
+          width: 70,
+          render: (k: string) => <Tag color="blue">{k}</Tag>,
+        },
+        { title: '文件名称', dataIndex: 'title' },
+        { title: '发文机关', dataIndex: 'issuer' },
+        { title: '文号', dataIndex: 'number' },
         { title: '印发', dataIndex: 'issued' },
         { title: '施行', dataIndex: 'effective' },
       ]}
