@@ -30,6 +30,11 @@ export const ZWorkerInput = z.strictObject({
   educationRecognised: z.boolean().optional(),
   certificate: ZCertificate.optional(),
   certificateOn: ZIsoDate.optional(),
+  /**
+   * The certificate held before `certificateOn` (an upgrade: 助理社会工作师 before 社会工作师), for
+   * the days before it; without it the worker held none then.
+   */
+  certificateBefore: ZCertificate.optional(),
   certificateApproved: z.boolean().optional(),
   birthDate: ZIsoDate.optional(),
   hiredOn: ZIsoDate.optional(),
@@ -197,7 +202,7 @@ const fastWorkerOk = (v: unknown): v is TWorkerInput => {
       if (!Number.isSafeInteger(x)) return false;
     } else if (k === 'education') {
       if (!EDU.has(x as string)) return false;
-    } else if (k === 'certificate') {
+    } else if (k === 'certificate' || k === 'certificateBefore') {
       if (!CERT.has(x as string)) return false;
     } else if (k === 'assessment') {
       if (!GRADES.has(x as string)) return false;

@@ -199,6 +199,17 @@ export const makeBatch = (p: TPackPrograms, date: string): TBatchApi => {
   };
 };
 
+const heldOnDateOf = new WeakMap<TPackPrograms, boolean>();
+/** Whether every certificate bump of the pack counts a certificate only from its day. */
+const certificateHeldOnDate = (p: TPackPrograms): boolean => {
+  let all = heldOnDateOf.get(p);
+  if (all === undefined) {
+    all = p.grade.bumps.every((b) => b.by !== 'certificate' || b.heldOnDate);
+    heldOnDateOf.set(p, all);
+  }
+  return all;
+};
+
 /**
  * Turns worker inputs into columns: vocabulary indices, years by the pack's rule, probation on the
  * date. `keep` keeps further rows for the per-row path (a month's joiners, pay-month-batch.ts).
@@ -247,8 +258,16 @@ export const encodeWorkers = (
     cols.years[i] = hasYears ? Math.min(NO_YEARS - 1, yearsFor(p.grade, w, date, null)) : NO_YEARS;
     cols.education[i] = idx(EDUCATION_LEVELS, w.education);
     cols.educationRecognised[i] = w.educationRecognised === false ? 0 : 1;
-    cols.certificate[i] = CERTIFICATE_LEVELS.indexOf(w.certificate ?? '无');
-    cols.certificateHeld[i] = w.certificateOn && w.certificateOn > date ? 0 : 1;
+    // Not yet held on the date: the certificate held before it (certificateBefore), if any. A
+    // pack with a certificate bump that counts whatever the date (heldOnDate: false) would need
+    // both: such rows go to the trace evaluator (the caller's fallback).
+    const notYet = w.certificateOn !== undefined && w.certificateOn > date;
+    if (notYet && w.certificateBefore && !certificateHeldOnDate(p))
+      throw new Error('certificateBefore with a bump that ignores the date: trace evaluator');
+    cols.certificate[i] = CERTIFICATE_LEVELS.indexOf(
+      (notYet ? w.certificateBefore : undefined) ?? w.certificate ?? '无',
+    );
+    cols.certificateHeld[i] = notYet && !w.certificateBefore ? 0 : 1;
     // Probation on the date: as given, or within N months of hiring for the posts the rule names.
     const rule = p.grade.probation.find((r) => r.applies(post));
     cols.probation[i] =

@@ -43,6 +43,8 @@ const randomWorker = (pack: TCompiledPack, r: () => number): Record<string, unkn
   if (r() < 0.1) w.educationRecognised = false;
   if (r() < 0.8) w.certificate = pick(CERTIFICATE_LEVELS);
   if (r() < 0.1) w.certificateOn = addDays(pack.date, Math.floor(r() * 200) - 100);
+  // An upgrade: the certificate held before certificateOn.
+  if (w.certificateOn && r() < 0.5) w.certificateBefore = pick(CERTIFICATE_LEVELS);
   if (r() < 0.15) w.hiredOn = addDays(pack.date, -Math.floor(r() * 300));
   // Joining or leaving around the month of the date: pro-rating by the pack's rule.
   else if (r() < 0.1) w.hiredOn = addDays(monthStart(pack.date), Math.floor(r() * 33) - 1);
@@ -345,6 +347,7 @@ describe('a certificate obtained inside the month, counted from that day: batch 
       if (r() < 0.7) {
         w.certificate = CERTIFICATE_LEVELS[1 + Math.floor(r() * 3)];
         w.certificateOn = addDays(first, Math.floor(r() * 40) - 5);
+        if (r() < 0.5) w.certificateBefore = CERTIFICATE_LEVELS[Math.floor(r() * 2)];
       }
       return w;
     });

@@ -786,14 +786,21 @@ const applyBumps = (
     } else if (b.by === 'certificate') {
       const cert = input.certificate ?? '无';
       v = b.levels.get(cert) ?? 0;
-      if (v > 0 && b.heldOnDate && input.certificateOn && input.certificateOn > date) {
+      if (b.heldOnDate && input.certificateOn && input.certificateOn > date) {
+        // Not yet held on the date: the certificate held before it, if any.
+        const before = input.certificateBefore;
+        const w = before ? (b.levels.get(before) ?? 0) : 0;
+        if (v === 0 && w === 0) continue;
         step(
           t,
           b.entry,
-          { certificate: cert, certificateOn: input.certificateOn },
-          0,
-          `${cert}证书于${input.certificateOn}取得，当日尚未持有，不提级`,
+          { certificate: cert, certificateOn: input.certificateOn, before },
+          w,
+          w > 0
+            ? `${cert}证书于${input.certificateOn}取得，当日持${before}证书，提高${w}级${b.withinSpan ? '（在本岗位等级范围内）' : '（不受本岗位等级范围限制）'}`
+            : `${cert}证书于${input.certificateOn}取得，当日尚未持有，不提级`,
         );
+        if (w > 0) found.push({ bump: b, v: w });
         continue;
       }
       if (v > 0)

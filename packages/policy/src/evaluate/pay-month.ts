@@ -44,6 +44,7 @@ const RECORD_LABELS: Record<string, string> = {
   education: '学历',
   certificate: '证书',
   certificateOn: '取得证书日期',
+  certificateBefore: '原证书',
   grade: '等级',
   probation: '试用期',
 };
@@ -234,7 +235,7 @@ export const splitAtCertificate = (
       kind: 'record',
       name: 'certificate',
       description: RECORD_LABELS.certificate as string,
-      before: '未取得',
+      before: w.certificateBefore ?? '未取得',
       after: `${w.certificate}（${on}取得）`,
       source,
     },

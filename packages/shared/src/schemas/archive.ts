@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ASSESSMENT_GRADES, EDUCATION_LEVELS, POST_TITLES } from '../vocab.ts';
+import { ASSESSMENT_GRADES, CERTIFICATE_LEVELS, EDUCATION_LEVELS, POST_TITLES } from '../vocab.ts';
 import { ZFen, ZIsoDate, ZOrgCode } from './common.ts';
 
 // Items of the personnel archive (银川 职业化 (十五): 基本情况、劳动合同、工作经历、岗位变化、
@@ -8,6 +8,7 @@ import { ZFen, ZIsoDate, ZOrgCode } from './common.ts';
 export const ARCHIVE_KIND_LABELS = {
   post: '岗位变动',
   education: '学历变动',
+  certificate: '证书变动',
   contract: '劳动合同',
   pay: '薪酬变动',
   assessment: '年度考核',
@@ -50,6 +51,16 @@ export const ZArchiveData = {
       major: z.string().max(50).nullish(),
     }),
   }),
+  /**
+   * A change of the social-work certificate (社工证) recorded by a worker change, dated by the
+   * new certificate's day: the certificate and the one held before it, so a month wholly before
+   * the day is paid on the old one.
+   */
+  certificate: z.object({
+    level: z.enum(CERTIFICATE_LEVELS),
+    on: ZIsoDate.nullable(),
+    previous: z.object({ level: z.enum(CERTIFICATE_LEVELS), on: ZIsoDate.nullable() }),
+  }),
   contract: z.object({
     type: z.enum(CONTRACT_TYPES, { error: `合同类型应为：${CONTRACT_TYPES.join('、')}` }),
     probationMonths: z.number().int().min(0).max(12).default(0),
@@ -83,7 +94,7 @@ export const ZArchiveData = {
   note: z.object({ text: z.string().trim().min(1).max(1000) }),
 } satisfies Record<TArchiveKind, z.ZodType>;
 
-/** A new archive item as a client sends it. Post, education and exit items come from worker changes. */
+/** A new archive item as a client sends it. Post, education, certificate and exit items come from worker changes. */
 export const ZCreateArchiveItem = z
   .discriminatedUnion(
     'kind',

@@ -75,6 +75,7 @@ export const worker = pgTable(
 export const ARCHIVE_KINDS = [
   'post',
   'education',
+  'certificate',
   'contract',
   'pay',
   'assessment',

@@ -402,6 +402,39 @@ describe(`worker roster import (${testDbKind()})`, () => {
       before: { educationLevel: '本科', postTitle: '网格员' },
       after: { educationLevel: '硕士', postTitle: '委员' },
     });
+    // A 社工证 obtained since: dated by its 取证日期, with the one held before (none).
+    const cert = await buildXlsx([
+      {
+        name: 'Sheet1',
+        textColumns: [2],
+        rows: [
+          [
+            '姓名',
+            '身份证号',
+            '学历',
+            '社区代码',
+            '职务',
+            '参加社区工作时间',
+            '社工证等级',
+            '取证日期',
+          ],
+          ['张三', idA, '硕士', COMMUNITY, '委员', '2019-03-01', '社会工作师', '2024-05-18'],
+        ],
+      },
+    ]);
+    const certImport = await importFile(cert, 'stop');
+    expect(certImport.batch.counts, JSON.stringify(certImport)).toMatchObject({ updated: 1 });
+    const after = (await street.get(`/api/workers/${w.id}`)).body;
+    expect(
+      after.archive
+        .filter((i: { kind: string }) => i.kind === 'certificate')
+        .map((i: { startOn: string; data: unknown }) => [i.startOn, i.data]),
+    ).toEqual([
+      [
+        '2024-05-18',
+        { level: '社会工作师', on: '2024-05-18', previous: { level: '无', on: null } },
+      ],
+    ]);
   });
 
   it('the error report is the same spreadsheet with an error column', async () => {
@@ -534,7 +567,7 @@ describe(`worker roster import (${testDbKind()})`, () => {
     expect(batch.counts).toMatchObject({ created: 0, updated: 2 });
     const a = (await street.get(`/api/workers?q=${idA}`)).body.items[0];
     const detailA = (await street.get(`/api/workers/${a.id}`)).body;
-    expect(detailA.worker).toMatchObject({ communityCode: second.code, version: 3 });
+    expect(detailA.worker).toMatchObject({ communityCode: second.code, version: 4 }); // 2 after the first update, 3 after the 社工证 import above
     const posts = detailA.archive
       .filter((i: { kind: string }) => i.kind === 'post')
       .map((i: { data: { communityCode: string }; endOn: string | null }) => [

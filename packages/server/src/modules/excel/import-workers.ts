@@ -473,8 +473,9 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     await copyText(database, db, 'archive_item', ARCHIVE_COLUMNS, items.take());
   };
 
-  /** Registered workers whose fields differ: the audit row, the post, education and exit items a change
-   * brings (written after the open posts are closed), and the row staged for the UPDATE. */
+  /** Registered workers whose fields differ: the audit row, the post, education, certificate
+   * and exit items a change brings (written after the open posts are closed), and the row
+   * staged for the UPDATE. */
   const writeChanged = async (
     rows: { r: TRow; old: TRegistered; now: Record<TColumn, unknown> }[],
   ) => {
@@ -531,6 +532,30 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
           today,
           null,
           JSON.stringify({ ...education(now), previous: education(old) }),
+          ctx.actor.id,
+        ]);
+      }
+      if (
+        old.certificate_level !== now.certificate_level ||
+        (old.certificate_date ?? null) !== (now.certificate_date ?? null)
+      ) {
+        // 证书变动 from the new certificate's day (or the import's), as a worker change writes it.
+        const date = (now.certificate_date as string | null) ?? null;
+        changeItems += textLine([
+          newId(),
+          old.id,
+          String(now.county_code),
+          'certificate',
+          date ?? today,
+          null,
+          JSON.stringify({
+            level: now.certificate_level,
+            on: date,
+            previous: {
+              level: old.certificate_level,
+              on: (old.certificate_date as string | null) ?? null,
+            },
+          }),
           ctx.actor.id,
         ]);
       }

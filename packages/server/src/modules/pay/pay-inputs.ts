@@ -39,6 +39,19 @@ export type TPayWorkerRow = {
    * with the education held before it; the record holds the latest.
    */
   educationLater?: { on: string; level: string; recognised: boolean }[] | null;
+  /**
+   * Certificate changes (archive 证书变动) dated after the month's first day, in date order: the
+   * new certificate and its day, and the one held before.
+   */
+  certificateLater?:
+    | {
+        on: string;
+        level: string;
+        date: string | null;
+        previousLevel: string;
+        previousDate: string | null;
+      }[]
+    | null;
 };
 
 /**
@@ -88,6 +101,24 @@ export const evalDateOf = (
   return hired > first && hired <= monthEnd(month) ? hired : first;
 };
 
+/**
+ * The certificate a month is evaluated with, from its evaluation date: the record's, unless a
+ * change is dated after that day — then, when the change falls after the month, the certificate
+ * held before it (the whole month is before the change); inside the month, the new certificate
+ * with its day and the one held before (`certificateBefore`), which the engine pays until the day
+ * or for the whole month as the pack says (`pay-proration` recordChange).
+ */
+export const certificateIn = (
+  w: Pick<TPayWorkerRow, 'certificateLevel' | 'certificateDate' | 'certificateLater'>,
+  evalOn: string,
+): { level: string; date: string | null; before?: string } => {
+  const next = (w.certificateLater ?? []).find((c) => c.on > evalOn);
+  if (!next) return { level: w.certificateLevel, date: w.certificateDate };
+  return next.on <= monthEnd(evalOn.slice(0, 7))
+    ? { level: next.level, date: next.date, before: next.previousLevel }
+    : { level: next.previousLevel, date: next.previousDate };
+};
+
 /** Whether the month must be pro-rated (joining after its first day or leaving before its last). */
 export const partMonth = (w: TPayWorkerRow, month: string): boolean => {
   const hired = hiredOnOf(w);
@@ -122,6 +153,7 @@ export const workerPayInput = (
 ): TWorkerInput => {
   const prior = (w.priorService ?? []).filter((p) => p.from && p.to);
   const education = educationOn(w, evalOn);
+  const certificate = certificateIn(w, evalOn);
   const input: TWorkerInput = {
     post: w.postTitle ?? '',
     ...(prior.length
@@ -134,12 +166,14 @@ export const workerPayInput = (
       : { serviceStart: w.serviceStartedOn }),
     education: education.level as TWorkerInput['education'],
     educationRecognised: education.recognised,
-    certificate: w.certificateLevel as TWorkerInput['certificate'],
+    certificate: certificate.level as TWorkerInput['certificate'],
     birthDate: w.birthDate,
     hiredOn: hiredOnOf(w),
     localResident: w.livesInCommunity,
   };
-  if (w.certificateDate) input.certificateOn = w.certificateDate;
+  if (certificate.date) input.certificateOn = certificate.date;
+  if (certificate.before && certificate.before !== '无')
+    input.certificateBefore = certificate.before as TWorkerInput['certificateBefore'];
   if (w.exitedOn) input.leftOn = w.exitedOn;
   // The registry's recorded end of probation, when it has one; otherwise the pack's months.
   if (w.probationUntil) input.probation = evalOn < w.probationUntil;

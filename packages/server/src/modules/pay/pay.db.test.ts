@@ -811,6 +811,54 @@ describe(`pay sheets (${testDbKind()})`, () => {
     expect((await payOf('2027-01')).grade).toBeGreaterThan(3);
   });
 
+  it('pays a certificate upgrade from its day: months before it keep the certificate held then', async () => {
+    // 网格员 (其他人员) since March 2020: 6年 → 2级; 助理社会工作师 since 2022: +1 → 3级 1.25,
+    // 2500元; 社会工作师 obtained 11 September 2026, entered in December: +2 → 4级 1.30, 2600元
+    // (004 职业化 (十七)、附件). 银川 counts it from the next month (certificateMonth): August and
+    // September keep the 助理 bump (before this change both lost every bump: the record only
+    // held the new certificate with its later day), October has the new one.
+    const w = await admin.post('/api/workers', {
+      name: '测试证书晋级',
+      idNumber: idNumber('64010519900101209'),
+      communityCode: '640105001001',
+      postTitle: '网格员',
+      serviceStartedOn: '2020-03-01',
+      hiredOn: '2020-03-01',
+      educationLevel: '大专',
+      certificateLevel: '助理社会工作师',
+      certificateDate: '2022-01-01',
+    });
+    expect(w.status, JSON.stringify(w.body)).toBe(201);
+    const up = await admin.patch(`/api/workers/${w.body.id}`, {
+      version: 1,
+      certificateLevel: '社会工作师',
+      certificateDate: '2026-09-11',
+    });
+    expect(up.status, JSON.stringify(up.body)).toBe(200);
+    const payOf = async (month: string) =>
+      (await admin.get(`/api/pay/workers/${w.body.id}?month=${month}`)).body;
+    expect((await payOf('2026-08')).line).toMatchObject({ grade: 3, payableFen: 250000 });
+    const sept = await payOf('2026-09');
+    expect(sept.line).toMatchObject({ grade: 3, payableFen: 250000 });
+    expect(JSON.stringify(sept.explanation)).toContain('当日持助理社会工作师证书，提高1级');
+    expect((await payOf('2026-10')).line).toMatchObject({ grade: 4, payableFen: 260000 });
+    const detail = await admin.get(`/api/workers/${w.body.id}`);
+    expect(
+      detail.body.archive
+        .filter((i: { kind: string }) => i.kind === 'certificate')
+        .map((i: { startOn: string; data: unknown }) => [i.startOn, i.data]),
+    ).toEqual([
+      [
+        '2026-09-11',
+        {
+          level: '社会工作师',
+          on: '2026-09-11',
+          previous: { level: '助理社会工作师', on: '2022-01-01' },
+        },
+      ],
+    ]);
+  });
+
   it('stores the parts of every split line, adding up to its amount to the fen', async () => {
     // The sheets computed above with split months (September, October and November 2026,
     // January 2025).

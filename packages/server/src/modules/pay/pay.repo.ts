@@ -41,7 +41,7 @@ const workerColumns = (month: string) => workerColumnsBetween(monthStart(month),
 
 /**
  * Worker columns with the star rating on `from`, the one-off amounts between the dates, and the
- * education changes dated after `from` (with the education held before each).
+ * education and certificate changes dated after `from` (with what was held before each).
  */
 const workerColumnsBetween = (from: string, to: string) => sql`
   w.id, w.name, w.post_title as "postTitle", w.service_started_on::text as "serviceStartedOn",
@@ -67,7 +67,12 @@ const workerColumnsBetween = (from: string, to: string) => sql`
             'level', a.data->'previous'->>'level',
             'recognised', (a.data->'previous'->>'recognised')::boolean) order by a.start_on)
      from archive_item a where a.worker_id = w.id and a.kind = 'education'
-     and a.start_on > ${from}) as "educationLater"`;
+     and a.start_on > ${from}) as "educationLater",
+  (select jsonb_agg(jsonb_build_object('on', a.start_on::text, 'level', a.data->>'level',
+            'date', a.data->>'on', 'previousLevel', a.data->'previous'->>'level',
+            'previousDate', a.data->'previous'->>'on') order by a.start_on)
+     from archive_item a where a.worker_id = w.id and a.kind = 'certificate'
+     and a.start_on > ${from}) as "certificateLater"`;
 
 const toWorker = (r: TPayWorkerRow & { oneOffFen: unknown }): TPayWorkerRow => ({
   ...r,

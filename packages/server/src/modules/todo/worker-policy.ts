@@ -5,7 +5,7 @@ import type { TScope } from '../../context.ts';
 import type { TExecutor } from '../../db/client.ts';
 import { archiveItem, caseStudy, org, worker } from '../../db/schema/index.ts';
 import { communityStreet, effectivePackIds } from '../org/org.repo.ts';
-import { educationOn } from '../pay/pay-inputs.ts';
+import { certificateIn, educationOn } from '../pay/pay-inputs.ts';
 import type { TArchiveRow, TWorkerRow } from '../worker/worker.repo.ts';
 import { workerInScope } from '../worker/worker.repo.ts';
 
@@ -68,18 +68,38 @@ export const workerPolicyInput = (rec: TWorkerRecord, onDate: string): TWorkerIn
     .filter((i) => i.kind === 'post' && i.startOn <= onDate && (!i.endOn || i.endOn > onDate))
     .sort(byStart)
     .at(-1);
+  // Education and certificate as held on the date (archive 学历变动、证书变动 after it).
+  const later = (kind: string) =>
+    rec.archive.filter((i) => i.kind === kind && i.startOn > onDate).sort(byStart);
   const education = educationOn(
     {
       educationLevel: w.educationLevel,
       educationRecognised: w.educationRecognised,
-      educationLater: rec.archive
-        .filter((i) => i.kind === 'education' && i.startOn > onDate)
-        .sort(byStart)
-        .map((i) => {
-          const previous = (i.data as { previous: { level: string; recognised: boolean } })
-            .previous;
-          return { on: i.startOn, level: previous.level, recognised: previous.recognised };
-        }),
+      educationLater: later('education').map((i) => {
+        const { previous } = i.data as { previous: { level: string; recognised: boolean } };
+        return { on: i.startOn, level: previous.level, recognised: previous.recognised };
+      }),
+    },
+    onDate,
+  );
+  const certificate = certificateIn(
+    {
+      certificateLevel: w.certificateLevel,
+      certificateDate: w.certificateDate,
+      certificateLater: later('certificate').map((i) => {
+        const d = i.data as {
+          level: string;
+          on: string | null;
+          previous: { level: string; on: string | null };
+        };
+        return {
+          on: i.startOn,
+          level: d.level,
+          date: d.on,
+          previousLevel: d.previous.level,
+          previousDate: d.previous.on,
+        };
+      }),
     },
     onDate,
   );
@@ -91,8 +111,11 @@ export const workerPolicyInput = (rec: TWorkerRecord, onDate: string): TWorkerIn
     ],
     education: education.level as TWorkerInput['education'],
     educationRecognised: education.recognised,
-    certificate: w.certificateLevel as TWorkerInput['certificate'],
-    ...(w.certificateDate ? { certificateOn: w.certificateDate } : {}),
+    certificate: certificate.level as TWorkerInput['certificate'],
+    ...(certificate.date ? { certificateOn: certificate.date } : {}),
+    ...(certificate.before && certificate.before !== '无'
+      ? { certificateBefore: certificate.before as TWorkerInput['certificateBefore'] }
+      : {}),
     birthDate: w.birthDate,
     hiredOn: w.hiredOn ?? w.serviceStartedOn,
     ...(w.exitedOn ? { leftOn: w.exitedOn } : {}),

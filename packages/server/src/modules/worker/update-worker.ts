@@ -42,7 +42,8 @@ const PLAIN_FIELDS = [
  * Changes a worker. The version read by the client must still be current (else 409: someone
  * else changed the record). A change of post or community closes the open post item and opens
  * a new one on `effectiveOn`; a change of education is recorded from `effectiveOn` too (the
- * months before it keep the old one) unless it is a `correction` of a wrong record; leaving (status 已退出) writes the exit item — the post itself
+ * months before it keep the old one), a change of certificate from the new certificate's day,
+ * unless either is a `correction` of a wrong record; leaving (status 已退出) writes the exit item — the post itself
  * stays (人走岗留). The 身份证号 never changes: a wrong one means a new registration.
  */
 export const updateWorker = async (ctx: TCtx, id: string, input: TUpdateWorker) =>
@@ -136,6 +137,27 @@ export const updateWorker = async (ctx: TCtx, id: string, input: TUpdateWorker) 
         startOn: effectiveOn,
         endOn: null,
         data: { ...education({ ...current, ...set }), previous: education(current) },
+        createdBy: ctx.actor.id,
+      });
+    }
+    if (
+      !input.correction &&
+      (set.certificateLevel !== undefined || set.certificateDate !== undefined)
+    ) {
+      // Dated by the new certificate's day (pay-inputs.ts, certificateIn).
+      const next = { ...current, ...set };
+      archive.push({
+        id: newId(),
+        workerId: id,
+        countyCode: set.countyCode ?? current.countyCode,
+        kind: 'certificate',
+        startOn: next.certificateDate ?? effectiveOn,
+        endOn: null,
+        data: {
+          level: next.certificateLevel,
+          on: next.certificateDate,
+          previous: { level: current.certificateLevel, on: current.certificateDate },
+        },
         createdBy: ctx.actor.id,
       });
     }

@@ -101,6 +101,12 @@ const describeItem = (item: TArchiveItemView): string => {
         d.major ? `，${d.major}` : ''
       }${previous?.level ? `（原${previous.level}）` : ''}`;
     }
+    case 'certificate': {
+      const previous = item.data.previous as { level?: string } | undefined;
+      return `社工证变更为${d.level}${d.on ? `（${d.on}取得）` : ''}${
+        previous?.level ? `，原${previous.level}` : ''
+      }`;
+    }
     case 'contract':
       return `签订劳动合同（${d.type}${d.probationMonths ? `，试用期${d.probationMonths}个月` : ''}）`;
     case 'assessment':
@@ -388,7 +394,7 @@ const EditDrawer = ({
         <Form.Item
           name="correction"
           valuePropName="checked"
-          extra="勾选表示原登记有误：更正后的学历用于以往各月的工资（已锁定月份生成补发），不按生效日期记为变动"
+          extra="勾选表示原登记有误：更正后的学历、社工证用于以往各月的工资（已锁定月份生成补发），不按日期记为变动"
         >
           <Checkbox>更正登记错误（不是变动）</Checkbox>
         </Form.Item>
