@@ -68,3 +68,16 @@ test('[REGISTRY] register a worker, find it in the list, edit it and see the aud
   await history.locator('.ant-table-row-expand-icon').first().click();
   await expect(page.getByText('大专 → 本科')).toBeVisible();
 });
+
+test('[REGISTRY] a demo worker’s history starts with its creation by the demo load', async ({
+  page,
+}) => {
+  const { username, password } = adminCredentials();
+  await loginAs(page, username, password);
+  await page.getByRole('menuitem', { name: '社区工作者' }).click();
+  await expect(page.getByTestId('worker-total')).toBeVisible();
+  await page.locator('tbody a[href^="/workers/"]').first().click();
+  const history = page.getByTestId('history-table');
+  await expect(history).toContainText('登记');
+  await expect(history).toContainText('system');
+});

@@ -139,7 +139,7 @@ const measure = async (label: string, database: TDatabase) => {
   await runMigrations(database);
   const s = await services(database);
   await ensureRootOrg(s);
-  await loadDemo(database.db, s.crypto, { workers: 200, seed: 7 });
+  await loadDemo(database, s.crypto, { workers: 200, seed: 7 });
   const { db } = database;
   const orgs = new Map(
     (

@@ -99,7 +99,7 @@ export const ensureDemo = async (
   if (!enabled) return undefined;
   const orgs = await database.db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(org);
   if ((orgs[0]?.n ?? 0) > 1) return undefined;
-  return loadDemo(database.db, services.crypto, { workers: config.DEMO_WORKERS }, (p) =>
+  return loadDemo(database, services.crypto, { workers: config.DEMO_WORKERS }, (p) =>
     onProgress?.(p.workers, p.total),
   );
 };

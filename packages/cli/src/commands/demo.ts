@@ -23,8 +23,11 @@ export const registerDemoCommand = (program: Command): void => {
         await ensureRootOrg(ctx.services);
         bar.start(workers, 0);
         try {
-          return await loadDemo(ctx.db, ctx.services.crypto, { workers, seed }, (p) =>
-            bar.update(p.workers),
+          return await loadDemo(
+            ctx.services.database,
+            ctx.services.crypto,
+            { workers, seed },
+            (p) => bar.update(p.workers),
           );
         } finally {
           bar.stop();

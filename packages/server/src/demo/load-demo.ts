@@ -1,11 +1,12 @@
-import { maskIdNumber, maskPhone } from '@shegong/shared';
+import { maskIdNumber, maskPhone, type TCreateWorkerParsed } from '@shegong/shared';
 import { sql } from 'drizzle-orm';
-import { writeAudit } from '../audit/audit.ts';
-import type { TExecutor } from '../db/client.ts';
+import { openAuditBulk, type TCreatedRecord, writeAudit } from '../audit/audit.ts';
+import type { TDatabase } from '../db/client.ts';
 import { archiveItem, org, orgFact, worker } from '../db/schema/index.ts';
+import { newWorkerSnapshot, SNAPSHOT_COLUMNS } from '../modules/excel/import-workers.ts';
 import type { TFieldCrypto } from '../security/field-crypto.ts';
 import { newId } from '../security/ids.ts';
-import { generateDemo, type TDemoOptions } from './generate-demo.ts';
+import { DEMO_AS_OF, generateDemo, type TDemoOptions, type TDemoWorker } from './generate-demo.ts';
 
 const CHUNK = 1000;
 
@@ -16,15 +17,55 @@ const insertChunks = async <T>(rows: T[], insert: (chunk: T[]) => Promise<unknow
 export type TDemoProgress = { workers: number; total: number };
 
 /**
+ * Workers of one snapshot document, as an import's chunk: their ids (1 ms apart from the demo's
+ * time base) stay within the minute `findImportCreations` looks back from a record's id.
+ */
+const AUDIT_CHUNK = 5000;
+
+/** A demo worker's creation as an import records it (`newWorkerSnapshot`, its columns). */
+const createdRecord = (w: TDemoWorker, index: number): TCreatedRecord => {
+  const snapshot = {
+    ...newWorkerSnapshot(
+      w.id,
+      {
+        w: { ...w, educationRecognised: true } as unknown as TCreateWorkerParsed,
+        birthDate: w.birthDate,
+        sex: w.sex,
+        community: {
+          code: w.communityCode,
+          parentCode: null,
+          level: 'community',
+          name: '',
+          path: w.orgPath,
+          countyCode: w.countyCode,
+        },
+      },
+      DEMO_AS_OF,
+    ),
+    // The demo's own date: an import of an exited worker takes the day of the import.
+    exitedOn: w.exitedOn,
+  };
+  return {
+    entityId: w.id,
+    orgPath: w.orgPath,
+    row: index + 1,
+    values: SNAPSHOT_COLUMNS.map((c) => snapshot[c]),
+  };
+};
+
+/**
  * Loads the demo cities into an empty database, county by county, each county in one
- * transaction. Personal data is encrypted like any other record. One audit entry records it.
+ * transaction. Personal data is encrypted like any other record. Each worker's creation is in
+ * the audit chain as an import's is (snapshot documents of ≤ 5,000 workers, `addCreated`), so
+ * a demo worker's 修改记录 starts with it; one more entry records the load.
  */
 export const loadDemo = async (
-  db: TExecutor,
+  database: TDatabase,
   crypto: TFieldCrypto,
   options: TDemoOptions,
   onProgress?: (p: TDemoProgress) => void,
 ): Promise<{ orgs: number; workers: number }> => {
+  const { db } = database;
   const existing = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(worker);
   if ((existing[0]?.n ?? 0) > 0)
     throw new Error('数据库中已有工作者数据，演示数据只能载入空数据库');
@@ -91,6 +132,19 @@ export const loadDemo = async (
         })),
       ]);
       await insertChunks(items, (chunk) => tx.insert(archiveItem).values(chunk));
+      const audit = await openAuditBulk(database, tx);
+      for (let i = 0; i < batch.workers.length; i += AUDIT_CHUNK) {
+        await audit.addCreated({
+          actorId: null,
+          actorName: 'system',
+          entity: 'worker',
+          reason: '载入演示数据',
+          batchId: 'demo',
+          columns: SNAPSHOT_COLUMNS,
+          records: batch.workers.slice(i, i + AUDIT_CHUNK).map(createdRecord),
+        });
+      }
+      await audit.end();
     });
     orgs += batch.orgs.length;
     workers += batch.workers.length;

@@ -70,7 +70,7 @@ export type TTestClient = ReturnType<typeof createClient>;
 /** Loads a small deterministic demo (three cities) into the test database. */
 export const seedDemo = async (services: TServices, workers = 80) => {
   await ensureRootOrg(services);
-  return loadDemo(services.database.db, services.crypto, { workers, seed: 7 });
+  return loadDemo(services.database, services.crypto, { workers, seed: 7 });
 };
 
 /** Creates a user with the test password. */
