@@ -87,7 +87,7 @@ const startServer = async (kind: 'pglite' | 'pg', port: number): Promise<TServer
   );
   child.stdout!.on('data', (d: Buffer) => {
     const text = d.toString();
-    if (/载入|已启动|错误/.test(text)) process.stdout.write(`  [server] ${text}`);
+    if (/载入|已启动|错误|取消|关闭/.test(text)) process.stdout.write(`  [server] ${text}`);
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 3600; i++) {
@@ -150,6 +150,34 @@ const cpuSeconds = (pid: number) => {
   return ns / 1e9;
 };
 
+/**
+ * PostgreSQL's share: the on-CPU time of the backends connected to the bench database (the
+ * server's pool), per backend, from /proc (the database runs on this machine). A statement's
+ * plan and reads cost there, not in the server's process; PGlite's run in the server's thread.
+ */
+const pgBackendsCpu = async (client: pg.Client | undefined) => {
+  const byPid = new Map<number, number>();
+  if (!client) return byPid;
+  const { rows } = await client.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+    [pgDb],
+  );
+  for (const { pid } of rows) {
+    try {
+      byPid.set(pid, Number(fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]));
+    } catch {
+      // the backend ended
+    }
+  }
+  return byPid;
+};
+/** Seconds of backend CPU between two readings (a backend started meanwhile counts from 0). */
+const pgCpuSeconds = (before: Map<number, number>, after: Map<number, number>) => {
+  let ns = 0;
+  for (const [pid, t] of after) ns += t - (before.get(pid) ?? 0);
+  return ns / 1e9;
+};
+
 const EDUCATION = ['大专', '本科', '硕士'];
 const STATUS = ['在岗', '试用期'];
 const MONTH = new Date().toISOString().slice(0, 7);
@@ -172,6 +200,9 @@ const run = async (kind: 'pglite' | 'pg') => {
     `\n== ${kind}: preparing the server with ${workers.toLocaleString()} workers (first run loads the demo)`,
   );
   const server = await startServer(kind, kind === 'pg' ? 3312 : 3311);
+  const pgWatch =
+    kind === 'pg' ? new pg.Client({ connectionString: `${pgBase}/${pgDb}` }) : undefined;
+  await pgWatch?.connect();
   try {
     const session = await adminSession(server);
     const headers = {
@@ -276,11 +307,13 @@ const run = async (kind: 'pglite' | 'pg') => {
     // Each kind of request alone, one at a time (no concurrency): what a request costs.
     const alone: string[] = [];
     const aloneCpu: string[] = [];
+    const aloneDbCpu: string[] = [];
     for (const [, name, op] of perOp > 0 ? ops : []) {
       const times: number[] = [];
       // The server's CPU (user + system, /proc: 10 ms ticks) over the sequential requests of the
       // kind: what one request of it costs the server's process, without queueing.
       const cpu0 = cpuSeconds(server.child.pid!);
+      const db0 = await pgBackendsCpu(pgWatch);
       for (let i = 0; i < perOp; i++) {
         const r = op({ headers });
         const t0 = performance.now();
@@ -296,12 +329,16 @@ const run = async (kind: 'pglite' | 'pg') => {
       aloneCpu.push(
         `${name} ${(((cpuSeconds(server.child.pid!) - cpu0) * 1000) / perOp).toFixed(2)}`,
       );
+      const db1 = await pgBackendsCpu(pgWatch);
+      aloneDbCpu.push(`${name} ${((pgCpuSeconds(db0, db1) * 1000) / perOp).toFixed(2)}`);
       times.sort((a, b) => a - b);
       alone.push(`${name} ${times[Math.floor(times.length / 2)]!.toFixed(1)}`);
     }
     if (perOp > 0) {
       console.log(`  alone, median ms of ${perOp}: ${alone.join(', ')}`);
       console.log(`  alone, server CPU ms per request: ${aloneCpu.join(', ')}`);
+      if (pgWatch)
+        console.log(`  alone, PostgreSQL backends' CPU ms per request: ${aloneDbCpu.join(', ')}`);
     }
     const totalWeight = ops.reduce((s, [w]) => s + w, 0);
     // Baseline in the same run, first: the same connections on /api/health (session middleware
@@ -405,6 +442,7 @@ const run = async (kind: 'pglite' | 'pg') => {
     }
     const stopRss = sampleRss(server.child.pid!);
     const cpuBefore = cpuSeconds(server.child.pid!);
+    const dbBefore = await pgBackendsCpu(pgWatch);
     const result = await autocannon({
       url: server.url,
       connections,
@@ -429,18 +467,44 @@ const run = async (kind: 'pglite' | 'pg') => {
     const peakRss = stopRss();
     const cpuMs =
       ((cpuSeconds(server.child.pid!) - cpuBefore) * 1000) / Math.max(1, result.requests.total);
+    const dbCpuMs =
+      (pgCpuSeconds(dbBefore, await pgBackendsCpu(pgWatch)) * 1000) /
+      Math.max(1, result.requests.total);
+    // After the clients left mid-request (autocannon closes its connections at the end): a
+    // write, which takes the audit chain's lock, still goes through — no transaction was left
+    // holding it (docs/reliability.md, statement cancels). Measured 1 s after the end.
+    await new Promise((r) => setTimeout(r, 1000));
+    const probeAt = performance.now();
+    const probe = await fetch(`${server.url}/api/workers/${ids[0]}/archive`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ kind: 'note', startOn: '2026-11-01', data: { text: '走访记录' } }),
+      signal: AbortSignal.timeout(30_000),
+    }).then(
+      (res) => `${res.status}`,
+      (error: Error) => error.name,
+    );
+    console.log(
+      `  after the run: a write answered ${probe} in ${(performance.now() - probeAt).toFixed(0)} ms`,
+    );
     const mix = summary(result, seconds);
     const load = loadAverage();
     console.log(
-      `${kind} mixed: ${mix.requests.toLocaleString()} requests in ${seconds}s (${mix.rps} req/s) | latency p50 ${mix.p50} ms, p99 ${mix.p99} ms, max ${mix.max} ms | errors ${mix.errors} (non-2xx ${mix.non2xx}, timeouts ${mix.timeouts}) | server peak RSS ${peakRss.toFixed(0)} MB | server CPU ${cpuMs.toFixed(2)} ms per request`,
+      `${kind} mixed: ${mix.requests.toLocaleString()} requests in ${seconds}s (${mix.rps} req/s) | latency p50 ${mix.p50} ms, p99 ${mix.p99} ms, max ${mix.max} ms | errors ${mix.errors} (non-2xx ${mix.non2xx}, timeouts ${mix.timeouts}) | server peak RSS ${peakRss.toFixed(0)} MB | server CPU ${cpuMs.toFixed(2)} ms per request${pgWatch ? ` (PostgreSQL backends ${dbCpuMs.toFixed(2)} ms)` : ''}`,
     );
     console.log(
       `${kind} ratios mixed/health: p50 ${(mix.p50 / Math.max(1, base.p50)).toFixed(1)}×, p99 ${(mix.p99 / Math.max(1, base.p99)).toFixed(1)}×, req/s ${(mix.rps / Math.max(1, base.rps)).toFixed(2)}× | load average after: ${load}`,
     );
     return { kind, mix, base, peakRss, cpuMs };
   } finally {
+    await pgWatch?.end();
+    // The server's stop after the clients left mid-request: how long, and how it ended.
+    const stopping = performance.now();
     server.child.kill('SIGTERM');
-    await new Promise((r) => server.child.once('exit', r));
+    const code = await new Promise((r) => server.child.once('exit', (c, s) => r(c ?? s)));
+    console.log(
+      `  server stopped ${((performance.now() - stopping) / 1000).toFixed(1)} s after SIGTERM (exit ${code})`,
+    );
   }
 };
 

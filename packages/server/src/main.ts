@@ -58,6 +58,12 @@ export const startServer = async (
     closing ??= (async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections?.();
+      // What the disconnected requests' statements cost: cancels sent, and those left to run.
+      const cancels = services.database.cancels;
+      if (cancels && cancels.sent + cancels.skipped > 0)
+        out(
+          `语句取消：已发送 ${cancels.sent} 次（失败 ${cancels.failed} 次，进行中 ${cancels.inflight} 个，同时最多 ${cancels.peak} 个），未取消而运行至结束 ${cancels.skipped} 条（DB_CANCEL_MAX_INFLIGHT = ${cancels.maxInflight}）`,
+        );
       await services.database.close();
       log.info('shegong stopped');
     })();
