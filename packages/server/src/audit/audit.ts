@@ -307,34 +307,38 @@ export const openAuditBulk = async (
     // As CSV whose JSON goes as it is (`rawLine`): no backslash of a document doubled.
     await copyRaw(database, tx, 'audit_log', AUDIT_COLUMNS, lines.take());
   };
-  const addJson = async (e: TAuditJsonEntry) => {
+  const addJson = async (e: TAuditJsonEntry, afterBytes?: Buffer) => {
     const id = newId();
     const orgPath = e.orgPath ?? null;
     const reason = e.reason ?? null;
     const before = e.beforeJson ?? 'null';
     const after = e.afterJson ?? 'null';
     // canonicalJson of the row as auditHash reads it, assembled from its parts.
-    const content = `[${JSON.stringify(id)},${atJson},${jsonString(e.actorId)},${JSON.stringify(e.actorName)},${JSON.stringify(e.action)},${JSON.stringify(e.entity)},${JSON.stringify(e.entityId)},${jsonString(orgPath)},${before},${after},${jsonString(reason)}]`;
-    const hash = chainHash(prevHash, content, suite);
-    lines.add(
-      rawLine([
-        id,
-        at,
-        e.actorId,
-        e.actorName,
-        e.action,
-        e.entity,
-        e.entityId,
-        orgPath,
-        // JSON null is stored as SQL NULL, as writeAudit stores it.
-        before === 'null' ? null : before,
-        after === 'null' ? null : after,
-        reason,
-        prevHash,
-        hash,
-      ]),
-    );
-    prevHash = hash;
+    const head = `[${JSON.stringify(id)},${atJson},${jsonString(e.actorId)},${JSON.stringify(e.actorName)},${JSON.stringify(e.action)},${JSON.stringify(e.entity)},${JSON.stringify(e.entityId)},${jsonString(orgPath)},${before},`;
+    const tail = `,${jsonString(reason)}]`;
+    const values = [id, at, e.actorId, e.actorName, e.action, e.entity, e.entityId, orgPath];
+    // JSON null is stored as SQL NULL, as writeAudit stores it.
+    const beforeValue = before === 'null' ? null : before;
+    if (afterBytes) {
+      // A snapshot document, encoded once: hashed as bytes and COPY'd as they are (JSON text
+      // holds no tab, line break or U+0001, so rawLine would leave it unchanged).
+      const h = crypto.createHash(suiteHash(suite)).update(prevHash + head);
+      const hex = h.update(afterBytes).update(tail).digest('hex');
+      const hash = suite === 'gm' ? `sm3:${hex}` : hex;
+      const start = rawLine([...values, beforeValue]);
+      lines.addPieces([
+        `${start.slice(0, -1)}\t`,
+        afterBytes,
+        `\t${rawLine([reason, prevHash, hash])}`,
+      ]);
+      prevHash = hash;
+    } else {
+      const hash = chainHash(prevHash, `${head}${after}${tail}`, suite);
+      lines.add(
+        rawLine([...values, beforeValue, after === 'null' ? null : after, reason, prevHash, hash]),
+      );
+      prevHash = hash;
+    }
     if (lines.count >= BULK_CHUNK) await flush();
   };
   const addCreated: TAuditBulkWriter['addCreated'] = async (e) => {
@@ -343,25 +347,34 @@ export const openAuditBulk = async (
     const rows: string[] = [];
     for (const r of e.records) {
       ids.push(JSON.stringify(r.entityId));
-      // An array of primitives: JSON.stringify is canonicalJson; stored as its text (format 2).
-      rows.push(JSON.stringify(JSON.stringify([...r.values, r.row])));
+      // An array of primitives: JSON.stringify is canonicalJson; stored as its text (format 2),
+      // the row number appended without a copy of the array.
+      const values = JSON.stringify(r.values);
+      rows.push(
+        JSON.stringify(values.length > 2 ? `${values.slice(0, -1)},${r.row}]` : `[${r.row}]`),
+      );
     }
     const columns = JSON.stringify([...e.columns, 'row']);
     let first = e.records[0]!.entityId;
     for (const r of e.records) if (r.entityId < first) first = r.entityId;
-    await addJson({
-      actorId: e.actorId,
-      actorName: e.actorName,
-      action: 'create',
-      entity: SNAPSHOT_DOCUMENT,
-      // The smallest id of its records (UUIDv7, made just before): `findImportCreations` looks
-      // for a record's document among those whose id is at most the record's, by this index.
-      entityId: first,
-      orgPath: commonPath(e.records.map((r) => r.orgPath)),
-      // Keys in sorted order: canonical JSON.
-      afterJson: `{"batchId":${JSON.stringify(e.batchId)},"columns":${columns},"entity":${JSON.stringify(e.entity)},"ids":[${ids.join(',')}],"rows":[${rows.join(',')}],"v":${SNAPSHOT_FORMAT}}`,
-      reason: e.reason,
-    });
+    const afterJson = `{"batchId":${JSON.stringify(e.batchId)},"columns":${columns},"entity":${JSON.stringify(e.entity)},"ids":[${ids.join(',')}],"rows":[${rows.join(',')}],"v":${SNAPSHOT_FORMAT}}`;
+    await addJson(
+      {
+        actorId: e.actorId,
+        actorName: e.actorName,
+        action: 'create',
+        entity: SNAPSHOT_DOCUMENT,
+        // The smallest id of its records (UUIDv7, made just before): `findImportCreations` looks
+        // for a record's document among those whose id is at most the record's, by this index.
+        entityId: first,
+        orgPath: commonPath(e.records.map((r) => r.orgPath)),
+        // Keys in sorted order: canonical JSON.
+        afterJson,
+        reason: e.reason,
+      },
+      // Encoded once, for the hash and the COPY.
+      Buffer.from(afterJson),
+    );
     // Written now, while the import reads on (not all at `end`).
     await flush();
   };

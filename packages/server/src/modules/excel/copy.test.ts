@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rawLine, textLine } from './copy.ts';
+import { CopyLines, rawLine, textLine } from './copy.ts';
 
 describe('COPY lines', () => {
   // COPY's text format (PostgreSQL, COPY "Text Format"): backslash, tab, line feed and carriage
@@ -18,5 +18,18 @@ describe('COPY lines', () => {
     expect(rawLine(['a\tb', 'c\nd', 'e\u0001f', 'g\rh'])).toBe(
       '\u0001a\tb\u0001\t\u0001c\nd\u0001\t\u0001e\u0001\u0001f\u0001\t\u0001g\rh\u0001\n',
     );
+  });
+
+  it('CopyLines takes a line in pieces, buffers as they are, in order with the other lines', () => {
+    const lines = new CopyLines();
+    lines.add('一\t1\n');
+    const big = Buffer.from(`{"rows":["${'张'.repeat(400_000)}"]}`);
+    lines.addPieces(['二\t', big, '\t三\n']);
+    lines.add('四\n');
+    expect(lines.count).toBe(3);
+    const chunks = lines.take();
+    expect(chunks).toContain(big);
+    expect(Buffer.concat(chunks).toString()).toBe(`一\t1\n二\t${big.toString()}\t三\n四\n`);
+    expect(lines.count).toBe(0);
   });
 });

@@ -90,6 +90,29 @@ export class CopyLines {
     this.count++;
   }
 
+  /**
+   * Adds one line made of pieces: strings encoded as `add` does, buffers (UTF-8 already, e.g.
+   * a large value encoded once for a hash too) taken as they are, without a copy.
+   */
+  addPieces(pieces: readonly (string | Buffer)[]): void {
+    for (const piece of pieces) {
+      if (typeof piece === 'string') {
+        if (this.at + piece.length * 3 > this.buf.length) {
+          if (this.at > 0) this.chunks.push(this.buf.subarray(0, this.at));
+          this.buf = Buffer.allocUnsafe(Math.max(COPY_BUFFER, piece.length * 3));
+          this.at = 0;
+        }
+        this.at += this.buf.write(piece, this.at);
+      } else {
+        if (this.at > 0) this.chunks.push(this.buf.subarray(0, this.at));
+        this.chunks.push(piece);
+        this.buf = this.buf.subarray(this.at);
+        this.at = 0;
+      }
+    }
+    this.count++;
+  }
+
   /** The bytes added so far (for `copyText`), and a fresh start. */
   take(): Buffer[] {
     if (this.at > 0) this.chunks.push(this.buf.subarray(0, this.at));
