@@ -55,6 +55,36 @@ export type TPayWorkerRow = {
 };
 
 /**
+ * Education and certificate changes of the archive (学历变动、证书变动), in date order, as
+ * `educationLater` and `certificateLater`: each with what was held before it.
+ */
+export const laterChanges = (
+  items: readonly { kind: string; on: string; data: unknown }[],
+): Pick<TPayWorkerRow, 'educationLater' | 'certificateLater'> => {
+  const previous = (d: Record<string, unknown>) => (d.previous ?? {}) as Record<string, unknown>;
+  const educationLater: NonNullable<TPayWorkerRow['educationLater']> = [];
+  const certificateLater: NonNullable<TPayWorkerRow['certificateLater']> = [];
+  for (const { kind, on, data } of items) {
+    const d = data as Record<string, unknown>;
+    if (kind === 'education')
+      educationLater.push({
+        on,
+        level: String(previous(d).level),
+        recognised: previous(d).recognised !== false,
+      });
+    else if (kind === 'certificate')
+      certificateLater.push({
+        on,
+        level: String(d.level),
+        date: (d.on as string | null) ?? null,
+        previousLevel: String(previous(d).level),
+        previousDate: (previous(d).on as string | null) ?? null,
+      });
+  }
+  return { educationLater, certificateLater };
+};
+
+/**
  * The education in force on a date: the one held before the first change dated after it, or the
  * record's. A change dated inside a month applies from its day: a month is evaluated on its first
  * day (or the day of joining), so from the next month.

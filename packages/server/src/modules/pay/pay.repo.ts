@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { TScope } from '../../context.ts';
 import { queryRows, type TExecutor } from '../../db/client.ts';
 import type { TPayLineRow } from './compute-lines.ts';
-import { monthEnd, monthStart, type TPayWorkerRow } from './pay-inputs.ts';
+import { laterChanges, monthEnd, monthStart, type TPayWorkerRow } from './pay-inputs.ts';
 
 // All SQL of the pay module. Reads of people data take the caller's scope.
 
@@ -63,20 +63,20 @@ const workerColumnsBetween = (from: string, to: string) => sql`
   (select jsonb_agg(jsonb_build_object('on', a.start_on::text, 'title', a.data->>'title')
      order by a.start_on) from archive_item a where a.worker_id = w.id and a.kind = 'post'
      and a.start_on > ${from} and a.start_on <= ${to}) as "postChanges",
-  (select jsonb_agg(jsonb_build_object('on', a.start_on::text,
-            'level', a.data->'previous'->>'level',
-            'recognised', (a.data->'previous'->>'recognised')::boolean) order by a.start_on)
-     from archive_item a where a.worker_id = w.id and a.kind = 'education'
-     and a.start_on > ${from}) as "educationLater",
-  (select jsonb_agg(jsonb_build_object('on', a.start_on::text, 'level', a.data->>'level',
-            'date', a.data->>'on', 'previousLevel', a.data->'previous'->>'level',
-            'previousDate', a.data->'previous'->>'on') order by a.start_on)
-     from archive_item a where a.worker_id = w.id and a.kind = 'certificate'
-     and a.start_on > ${from}) as "certificateLater"`;
+  (select jsonb_agg(jsonb_build_array(a.kind, a.start_on::text, a.data) order by a.start_on)
+     from archive_item a where a.worker_id = w.id and a.kind in ('education', 'certificate')
+     and a.start_on > ${from}) as "recordLater"`;
 
-const toWorker = (r: TPayWorkerRow & { oneOffFen: unknown }): TPayWorkerRow => ({
+type TLoadedRow = TPayWorkerRow & {
+  oneOffFen: unknown;
+  recordLater?: [kind: string, on: string, data: Record<string, unknown>][] | null;
+};
+
+/** The row with its one-off sum as a number and its later changes by kind (in date order). */
+const toWorker = ({ recordLater, ...r }: TLoadedRow): TPayWorkerRow => ({
   ...r,
   oneOffFen: Number(r.oneOffFen ?? 0),
+  ...laterChanges((recordLater ?? []).map(([kind, on, data]) => ({ kind, on, data }))),
 });
 
 /** Workers in post during the month under the paths (inside the scope), by path. */
@@ -87,7 +87,7 @@ export const loadPayWorkers = async (
   month: string,
 ): Promise<TPayWorkerRow[]> =>
   (
-    await queryRows<TPayWorkerRow & { oneOffFen: unknown }>(
+    await queryRows<TLoadedRow>(
       db,
       sql`select ${workerColumns(month)} from worker w
           where ${underAny(sql`w.org_path`, paths)} and w.org_path like ${likePrefix(scope.path)}
@@ -107,7 +107,7 @@ export const loadPayWorkersForYear = async (
   year: number,
 ): Promise<TPayWorkerRow[]> =>
   (
-    await queryRows<TPayWorkerRow & { oneOffFen: unknown }>(
+    await queryRows<TLoadedRow>(
       db,
       sql`select ${workerColumnsBetween(`${year}-01-01`, `${year - 1}-12-31`)} from worker w
           where ${underAny(sql`w.org_path`, paths)} and w.org_path like ${likePrefix(scope.path)}
@@ -126,7 +126,7 @@ export const loadPayWorkersById = async (
   ids.length === 0
     ? []
     : (
-        await queryRows<TPayWorkerRow & { oneOffFen: unknown }>(
+        await queryRows<TLoadedRow>(
           db,
           sql`select ${workerColumns(month)} from worker w
               where w.id = any(${uuidArray(ids)}) and w.org_path like ${likePrefix(scope.path)}`,

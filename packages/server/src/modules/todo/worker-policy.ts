@@ -5,7 +5,7 @@ import type { TScope } from '../../context.ts';
 import type { TExecutor } from '../../db/client.ts';
 import { archiveItem, caseStudy, org, worker } from '../../db/schema/index.ts';
 import { communityStreet, effectivePackIds } from '../org/org.repo.ts';
-import { certificateIn, educationOn } from '../pay/pay-inputs.ts';
+import { certificateIn, educationOn, laterChanges } from '../pay/pay-inputs.ts';
 import type { TArchiveRow, TWorkerRow } from '../worker/worker.repo.ts';
 import { workerInScope } from '../worker/worker.repo.ts';
 
@@ -69,40 +69,14 @@ export const workerPolicyInput = (rec: TWorkerRecord, onDate: string): TWorkerIn
     .sort(byStart)
     .at(-1);
   // Education and certificate as held on the date (archive 学历变动、证书变动 after it).
-  const later = (kind: string) =>
-    rec.archive.filter((i) => i.kind === kind && i.startOn > onDate).sort(byStart);
-  const education = educationOn(
-    {
-      educationLevel: w.educationLevel,
-      educationRecognised: w.educationRecognised,
-      educationLater: later('education').map((i) => {
-        const { previous } = i.data as { previous: { level: string; recognised: boolean } };
-        return { on: i.startOn, level: previous.level, recognised: previous.recognised };
-      }),
-    },
-    onDate,
+  const later = laterChanges(
+    rec.archive
+      .filter((i) => i.startOn > onDate)
+      .sort(byStart)
+      .map((i) => ({ kind: i.kind, on: i.startOn, data: i.data })),
   );
-  const certificate = certificateIn(
-    {
-      certificateLevel: w.certificateLevel,
-      certificateDate: w.certificateDate,
-      certificateLater: later('certificate').map((i) => {
-        const d = i.data as {
-          level: string;
-          on: string | null;
-          previous: { level: string; on: string | null };
-        };
-        return {
-          on: i.startOn,
-          level: d.level,
-          date: d.on,
-          previousLevel: d.previous.level,
-          previousDate: d.previous.on,
-        };
-      }),
-    },
-    onDate,
-  );
+  const education = educationOn({ ...w, ...later }, onDate);
+  const certificate = certificateIn({ ...w, ...later }, onDate);
   return {
     post: w.postTitle ?? '',
     servicePeriods: [
