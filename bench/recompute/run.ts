@@ -108,7 +108,15 @@ const WORKER_READ = `select w.id, w.name, w.post_title, w.service_started_on::te
        where a.worker_id = w.id and a.kind = 'assessment') as assessments,
     (select coalesce(sum((a.data->>'amountFen')::bigint), 0)::text from archive_item a
        where a.worker_id = w.id and a.kind = 'reward' and a.start_on >= '${monthStart}'
-         and a.start_on <= '${monthEnd}' and a.data ? 'amountFen') as one_off
+         and a.start_on <= '${monthEnd}' and a.data ? 'amountFen') as one_off,
+    (select a.data->>'title' from archive_item a where a.worker_id = w.id and a.kind = 'post'
+       and a.start_on <= '${monthStart}' order by a.start_on desc limit 1) as post_at_start,
+    (select jsonb_agg(jsonb_build_object('on', a.start_on::text, 'title', a.data->>'title')
+       order by a.start_on) from archive_item a where a.worker_id = w.id and a.kind = 'post'
+       and a.start_on > '${monthStart}' and a.start_on <= '${monthEnd}') as post_changes,
+    (select jsonb_agg(jsonb_build_array(a.kind, a.start_on::text, a.data) order by a.start_on)
+       from archive_item a where a.worker_id = w.id and a.kind in ('education', 'certificate')
+       and a.start_on > '${monthStart}') as record_later
   from worker w
   where coalesce(w.hired_on, w.service_started_on) <= '${monthEnd}'
     and (w.exited_on is null or w.exited_on >= '${monthStart}')
