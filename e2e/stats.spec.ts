@@ -30,6 +30,17 @@ test('[STATS] open the dashboard, drill down two levels by a bar and a row, expo
   await expect(page.getByTestId('stats-node-name')).toHaveText('银川市');
   await expect(page).toHaveURL(/\/stats\/640100$/);
   await expect(page.getByTestId('stats-targets')).toContainText('大专及以上学历');
+  // 职数配备率 (against the quota) and 按标准应配 (against the population standard) say which
+  // standard each follows, with its clause from the pack.
+  await page.getByTestId('stats-quota-help').hover();
+  const quotaTip = page.locator('.ant-tooltip:visible', { hasText: '核定职数' });
+  await expect(quotaTip).toContainText('两委成员、专职网格员');
+  await expect(quotaTip).toContainText('004 职业化 (三)');
+  await expect(quotaTip).toContainText('按常住人口');
+  await page.getByTestId('stats-standard-help').hover();
+  await expect(
+    page.locator('.ant-tooltip:visible', { hasText: '按常住人口配备标准计算' }),
+  ).toContainText('003');
 
   // The comparison of the districts, exported as .xlsx: the same names and headcounts.
   await panel.getByText('表格', { exact: true }).click();

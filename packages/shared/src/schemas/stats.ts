@@ -180,6 +180,11 @@ export type TStatsDashboard = {
     fill: number | null;
     communitiesCounted: number;
     communities: number;
+    /**
+     * What the node's pack counts in a community's 核定职数 and the clauses (银川 两委成员、专职网格员,
+     * 004 职业化 (三)): the quota by households, apart from the population standard above.
+     */
+    basis: { lines: string[]; sources: string[] } | null;
   } | null;
   targets: TStatTarget[];
   /** Pay cost by month once pay results exist (issue 6); null before. */

@@ -36,6 +36,7 @@ import {
   evaluateTargets,
   governingPack,
   policyRegistry,
+  quotaBasis,
   targetDefs,
 } from './stat-policy.ts';
 import { addQuota, FINGERPRINT_DIMS, NO_QUOTA, quotasOf, type TQuotaSum } from './stat-quota.ts';
@@ -292,6 +293,7 @@ export const getStatsDashboard = async (c: TStatsCtx, code: string): Promise<TSt
         fill: ratioOrNull(headcount, total.min),
         communitiesCounted: total.counted,
         communities: statOf(own, 'orgs', 'community'),
+        basis: quotaBasis(registry, pack, asOf),
       };
     } else if (statOf(own, 'orgs', 'community') > 0) {
       notes.push(`政策包「${pack.name}」未规定社区职数，职数配备率不计算`);

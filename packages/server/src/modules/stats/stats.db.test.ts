@@ -304,6 +304,13 @@ describe(`statistics rollup and dashboard (${testDbKind()})`, () => {
     // Quota: each community's range by the Yinchuan rules, evaluated one by one with traces.
     const q = await expectedQuota(services);
     expect(d.quota).toMatchObject({ ...q, headcount: n });
+    // What the quota counts, beside the population standard (003 二.3): 银川's community lines
+    // in the total — 两委成员 and the 专职网格员 recruited beyond them — by 004 职业化 (三).
+    expect(d.density.standard.source).toContain('003');
+    expect(d.quota.basis).toEqual({
+      lines: ['两委成员', '专职网格员'],
+      sources: ['004 职业化 (三)'],
+    });
   });
 
   it('measures the Yinchuan targets: 大专+ and certificates over the city, 2/5 local per community', async () => {

@@ -1,4 +1,4 @@
-import { FileExcelOutlined } from '@ant-design/icons';
+import { FileExcelOutlined, QuestionCircleOutlined } from '@ant-design/icons';
 import {
   CHILD_INDICATOR_META,
   CHILD_INDICATORS,
@@ -298,7 +298,19 @@ export const StatsPage = () => {
         <Col xs={12} md={8} xl={4}>
           <Card size="small">
             <Statistic
-              title="按标准应配"
+              title={
+                <Tooltip
+                  title={
+                    standard
+                      ? `按常住人口配备标准计算：${standard.note}（${standard.source}）。不是核定职数，见“职数配备率”`
+                      : '适用政策包未规定按人口配备的标准'
+                  }
+                >
+                  <span data-testid="stats-standard-help">
+                    按标准应配 <QuestionCircleOutlined />
+                  </span>
+                </Tooltip>
+              }
               value={standard ? formatCount(standard.expected) : '—'}
               suffix={standard ? '人' : undefined}
             />
@@ -309,11 +321,24 @@ export const StatsPage = () => {
             <Tooltip
               title={
                 d.quota
-                  ? `核定职数 ${formatCount(d.quota.min)}${d.quota.max === d.quota.min ? '' : `–${d.quota.max === null ? '不限' : formatCount(d.quota.max)}`} 人（${d.quota.communitiesCounted}个社区）`
+                  ? `在岗人数 ÷ 核定职数 ${formatCount(d.quota.min)}${d.quota.max === d.quota.min ? '' : `–${d.quota.max === null ? '不限' : formatCount(d.quota.max)}`} 人（${d.quota.communitiesCounted}个社区）。${
+                      d.quota.basis
+                        ? `核定职数为各社区${d.quota.basis.lines.join('、')}之和（${d.quota.basis.sources.join('、')}）`
+                        : ''
+                    }${standard ? `，与“按标准应配”（按常住人口，${standard.source}）口径不同` : ''}`
                   : '适用政策包未规定社区职数'
               }
             >
-              <Statistic title="职数配备率" value={formatPercent(d.quota?.fill)} />
+              <div data-testid="stats-quota-help">
+                <Statistic
+                  title={
+                    <>
+                      职数配备率 <QuestionCircleOutlined />
+                    </>
+                  }
+                  value={formatPercent(d.quota?.fill)}
+                />
+              </div>
             </Tooltip>
           </Card>
         </Col>
