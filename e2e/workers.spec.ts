@@ -67,6 +67,8 @@ test('[REGISTRY] register a worker, find it in the list, edit it and see the aud
   await expect(history).toContainText('登记');
   await history.locator('.ant-table-row-expand-icon').first().click();
   await expect(page.getByText('大专 → 本科')).toBeVisible();
+  // The archive dates the change (学历变动, from today): earlier months are paid on 大专.
+  await expect(page.getByTestId('archive-timeline')).toContainText('学历变更为本科（原大专）');
 });
 
 test('[REGISTRY] a demo worker’s history starts with its creation by the demo load', async ({
