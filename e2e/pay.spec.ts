@@ -128,7 +128,7 @@ test("[PAY] a worker's 薪酬 tab: each figure with its 为什么 and clause", a
   await row('基本薪酬').getByRole('button', { name: '基本薪酬的计算依据' }).click();
   const drawer = page.getByTestId('worker-pay-explain');
   await expect(drawer.getByTestId('trace').first()).toBeVisible();
-  await expect(drawer).toContainText('基本工资 = 2000元 × 1.30 = 2600元/月');
+  await expect(drawer).toContainText('基本工资 = 2,000.00元 × 1.30 = 2,600.00元/月');
   await expect(drawer).toContainText('004 职业化 (十六)、附件');
   await page.keyboard.press('Escape');
 

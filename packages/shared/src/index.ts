@@ -1,5 +1,6 @@
 export * from './errors.ts';
 export * from './id-number.ts';
+export * from './money.ts';
 export * from './permissions.ts';
 export * from './schemas/archive.ts';
 export * from './schemas/common.ts';

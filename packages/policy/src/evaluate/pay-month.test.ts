@@ -49,7 +49,7 @@ describe('a month split by the versions of its pack', () => {
     const split = trace[trace.length - 1];
     expect(split?.rule).toBe('dm-proration');
     expect(split?.result).toBe(428581);
-    expect(split?.note).toContain('1983.87元 + 2301.94元 = 4285.81元');
+    expect(split?.note).toContain('1,983.87元 + 2,301.94元 = 4,285.81元');
     // Each part's own computation is in the trace, once per part.
     expect(trace.filter((s) => s.rule === 'dm-base-pay').map((s) => s.result)).toEqual([
       360000, 396000,
@@ -324,7 +324,7 @@ describe('a month in which the pack starts (长春新区, 2 November 2020)', () 
     const split = trace[trace.length - 1];
     expect(split?.rule).toBe('cc-proration');
     expect(split?.note).toContain('2020-11-01至2020-11-01无适用政策、不计发');
-    expect(split?.note).toContain('3000元×29/30天，四舍五入到分 = 2900元（在岗29/30天）');
+    expect(split?.note).toContain('3,000.00元×29/30天，四舍五入到分 = 2,900.00元（在岗29/30天）');
     // The pack's own steps (base 70%, performance 30%) are in the trace once.
     expect(trace.filter((s) => s.rule === 'cc-performance').map((s) => s.result)).toEqual([90000]);
   });

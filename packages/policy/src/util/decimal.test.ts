@@ -31,7 +31,9 @@ describe('exact numbers', () => {
   });
   it('formats for explanations', () => {
     expect(formatRatio(parseRatio('1.3')!, 2)).toBe('1.30');
-    expect(formatFen(260000)).toBe('2600元');
-    expect(formatFen(213333)).toBe('2133.33元');
+    // As the pages show money (004 附件 base 2600元, 银川 (二十) 10000元 award).
+    expect(formatFen(260000)).toBe('2,600.00元');
+    expect(formatFen(213333)).toBe('2,133.33元');
+    expect(formatFen(1000000)).toBe('10,000.00元');
   });
 });

@@ -1,3 +1,5 @@
+import { yuanText } from '@shegong/shared';
+
 // Exact numbers for policy figures: ratios (coefficients, percentages, fractions) are kept as
 // integer numerator/denominator, money is integer fen. No floating-point money anywhere.
 
@@ -179,13 +181,8 @@ export const formatShare = (r: TRatio): string => {
 };
 
 /**
- * Formats integer fen as yuan for explanations: `260000` → `2600元`, `12345` → `123.45元`.
- * @example formatFen(260000) // '2600元'
+ * Formats integer fen as yuan for explanations, as the pages show money (shared `yuanText`):
+ * `260000` → `2,600.00元`, `12345` → `123.45元`.
+ * @example formatFen(260000) // '2,600.00元'
  */
-export const formatFen = (fen: number): string => {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  const yuan = Math.floor(abs / 100);
-  const rest = abs % 100;
-  return `${sign}${yuan}${rest === 0 ? '' : `.${String(rest).padStart(2, '0')}`}元`;
-};
+export const formatFen = (fen: number): string => yuanText(fen);

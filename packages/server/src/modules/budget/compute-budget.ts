@@ -4,6 +4,7 @@ import {
   type TBudgetAssumptions,
   type TBudgetCounty,
   type TBudgetView,
+  yuanText,
   ZBudgetAssumptions,
 } from '@shegong/shared';
 import type { TCtx } from '../../context.ts';
@@ -35,7 +36,7 @@ export const describeAssumptions = (a: TBudgetAssumptions): string[] => [
     ? [`住房公积金按薪酬的${a.housingFundRate}测算（文件未规定比例，为测算假设）`]
     : ['住房公积金未计入：文件未规定缴存比例，可在测算假设中填写']),
   ...Object.entries(a.statistics ?? {}).map(
-    ([name, fen]) => `统计数据「${name}」按${(fen / 100).toFixed(2)}元测算（测算假设）`,
+    ([name, fen]) => `统计数据「${name}」按${yuanText(fen)}测算（测算假设）`,
   ),
 ];
 

@@ -78,6 +78,11 @@ describe(`honours (${testDbKind()})`, () => {
       [20, 500000],
       [30, 1000000],
     ]);
+    // The messages write the award as the table beside them does (10,000.00元, not 10000元).
+    expect(items.map((i: { message: string }) => i.message.match(/（([\d,.]+元)）/)?.[1])).toEqual([
+      '5,000.00元',
+      '10,000.00元',
+    ]);
     const p = await admin.post('/api/honours/proposals', {
       workerId: id,
       rule: 'yc-honours',

@@ -1,18 +1,15 @@
+import { yuanText as sharedYuanText, yuanDigits } from '@shegong/shared';
+
 // Money arrives as integer fen; the pages show 元 with two decimals, never through floats for
 // the digits after the point.
 
-/** `260000` → `2,600.00`; null → `—`. */
-export const yuan = (fen: number | null | undefined): string => {
-  if (fen === null || fen === undefined) return '—';
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  const whole = Math.floor(abs / 100).toLocaleString('zh-CN');
-  return `${sign}${whole}.${String(abs % 100).padStart(2, '0')}`;
-};
+/** `260000` → `2,600.00`; null → `—` (the shared formatter the server's messages use too). */
+export const yuan = (fen: number | null | undefined): string =>
+  fen === null || fen === undefined ? '—' : yuanDigits(fen);
 
 /** `260000` → `2,600.00元`. */
 export const yuanText = (fen: number | null | undefined) =>
-  fen === null || fen === undefined ? '—' : `${yuan(fen)}元`;
+  fen === null || fen === undefined ? '—' : sharedYuanText(fen);
 
 /** A quota range `{ min: 6, max: 10 }` → `6–10`; no upper bound → `6以上`. */
 export const rangeText = (r: { min: number; max: number | null } | null | undefined): string => {
