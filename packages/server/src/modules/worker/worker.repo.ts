@@ -76,11 +76,12 @@ const BOUNDED_LEVELS = sql.raw(`'county', 'street', 'community', 'grid'`);
  * "10000+" beyond the cap). An empty page means none match, or (`orgFound` false) that the org
  * filter's node is not in the scope.
  *
- * The org filter is an index range on the node's path read in the same statement, whose bounds
- * the planner cannot see when it plans: with a street's, it chose the primary-key order scan with
- * the subtree as a filter (it reads from the first id until 20 match — the whole table for a
- * street whose workers came last: 30–85 ms against 1 ms, 13 of the 81 streets of 兴庆区 in the
- * load bench's data; and 390 ms for the last county with constant bounds). So for a node of
+ * The org filter is an index range on the node's path read in the same statement. Left to the
+ * planner — even with the bounds as constants, as before — a street's page was read in
+ * primary-key order with the subtree as a filter, from the first id until 20 match: 13 of the 81
+ * streets of 兴庆区 in the load bench's data, 516–12,585 rows and up to 41 ms against under 1 ms;
+ * the last county in id order 90,034 rows, 390 ms (ids are UUIDv7 in load order, so a unit's
+ * workers are contiguous and the planner's uniform guess fails for the last). So for a node of
  * `BOUNDED_LEVELS` the matches are read by the path index and sorted (`offset 0` keeps the
  * subquery from being merged back into the id order), and above them the path is a plain
  * condition on the primary-key scan; each branch runs only for its level (a one-time filter).
