@@ -1,4 +1,10 @@
 import { createUser, ZCreateUser } from '@shegong/server/modules/auth/create-user.ts';
+import {
+  resetPassword,
+  unlockUser,
+  updateUser,
+  userIdByName,
+} from '@shegong/server/modules/auth/manage-user.ts';
 import { ROLE_LABELS, ROLES } from '@shegong/shared';
 import type { Command } from 'commander';
 import { withServices } from './db-context.ts';
@@ -51,4 +57,39 @@ export const registerUserCommand = (program: Command): void => {
           process.stdout.write(`初始密码（仅显示这一次）：${created.password}\n`);
       },
     );
+  // 三员分立: the web cannot change the three administrators' accounts; the host can. Every
+  // change is audited as the system actor, like `user add`.
+  user
+    .command('reset-password <username>')
+    .description(
+      '重置密码（含系统管理员、安全管理员、审计管理员）：生成临时密码并显示一次，下次登录须修改',
+    )
+    .action(async (username: string) => {
+      const { password } = await withServices(async (ctx) =>
+        resetPassword(ctx, await userIdByName(ctx, username), true),
+      );
+      process.stdout.write(`已重置 ${username} 的密码，该用户的登录会话已结束\n`);
+      process.stdout.write(`临时密码（仅显示这一次，下次登录须修改）：${password}\n`);
+    });
+  user
+    .command('unlock <username>')
+    .description('解除因多次登录失败造成的锁定')
+    .action(async (username: string) => {
+      await withServices(async (ctx) => unlockUser(ctx, await userIdByName(ctx, username), true));
+      process.stdout.write(`已解除 ${username} 的锁定\n`);
+    });
+  for (const [name, disabled, text] of [
+    ['disable', true, '停用'],
+    ['enable', false, '启用'],
+  ] as const) {
+    user
+      .command(`${name} <username>`)
+      .description(`${text}账号（含三员账号）；停用即结束其登录会话`)
+      .action(async (username: string) => {
+        await withServices(async (ctx) =>
+          updateUser(ctx, await userIdByName(ctx, username), { disabled }, true),
+        );
+        process.stdout.write(`已${text} ${username}\n`);
+      });
+  }
 };

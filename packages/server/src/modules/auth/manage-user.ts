@@ -100,11 +100,22 @@ export const refuseAdminRoleGrant = (role: TRole, field = 'role') => {
   );
 };
 
+/** The id of the account with this username, for the host's commands. */
+export const userIdByName = async (ctx: TCtx, username: string): Promise<string> => {
+  const row = (
+    await ctx.db.select({ id: appUser.id }).from(appUser).where(eq(appUser.username, username))
+  )[0];
+  if (!row)
+    throw new AppError('NOT_FOUND', `用户“${username}”不存在`, { where: { field: 'username' } });
+  return row.id;
+};
+
 /**
  * The target account if it lies inside the caller's scope, is not the caller's own and holds
- * no administrator's role (三员分立: those are kept on the host, not changed here).
+ * no administrator's role (三员分立: those are kept on the host, not changed here) — unless
+ * `onHost`: the `shegong user` commands, run on the server by whoever runs it.
  */
-const targetUser = async (ctx: TCtx, id: string) => {
+const targetUser = async (ctx: TCtx, id: string, onHost = false) => {
   const row = (
     await ctx.db
       .select({ user: appUser, path: org.path })
@@ -120,7 +131,7 @@ const targetUser = async (ctx: TCtx, id: string) => {
     });
   }
   const role = row.user.role as TRole;
-  if (isAdminRole(role)) {
+  if (isAdminRole(role) && !onHost) {
     throw new AppError(
       'FORBIDDEN',
       `“${ROLE_LABELS[role]}”账号不能在此修改、停用、解锁或重置密码，只能在服务器上用命令行（shegong user）管理`,
@@ -138,8 +149,8 @@ const auditOf = (ctx: TCtx, id: string, orgPath: string) => ({
   orgPath,
 });
 
-export const updateUser = async (ctx: TCtx, id: string, input: TUpdateUser) => {
-  const { user, path } = await targetUser(ctx, id);
+export const updateUser = async (ctx: TCtx, id: string, input: TUpdateUser, onHost = false) => {
+  const { user, path } = await targetUser(ctx, id, onHost);
   if (input.role) refuseAdminRoleGrant(input.role);
   const role = input.role ?? (user.role as TRole);
   const orgCode = input.orgCode ?? user.orgCode;
@@ -182,8 +193,8 @@ export const updateUser = async (ctx: TCtx, id: string, input: TUpdateUser) => {
   return userView(updated, node.name);
 };
 
-export const unlockUser = async (ctx: TCtx, id: string) => {
-  const { user, path } = await targetUser(ctx, id);
+export const unlockUser = async (ctx: TCtx, id: string, onHost = false) => {
+  const { user, path } = await targetUser(ctx, id, onHost);
   await inTransaction(ctx, async (tx) => {
     await tx.db
       .update(appUser)
@@ -200,10 +211,11 @@ export const unlockUser = async (ctx: TCtx, id: string) => {
 
 /**
  * Sets a generated temporary password, shown once to the administrator; the user must change
- * it at the next login. The user's sessions end.
+ * it at the next login. The user's sessions end. `onHost` (the CLI on the server, never a route)
+ * may also reset an administrator's account (三员分立: they are kept on the host).
  */
-export const resetPassword = async (ctx: TCtx, id: string) => {
-  const { path } = await targetUser(ctx, id);
+export const resetPassword = async (ctx: TCtx, id: string, onHost = false) => {
+  const { path } = await targetUser(ctx, id, onHost);
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
   await inTransaction(ctx, async (tx) => {
