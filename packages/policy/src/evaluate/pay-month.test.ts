@@ -36,8 +36,8 @@ describe('a month split by the versions of its pack', () => {
         kind: 'parameter',
         name: 'basePay',
         description: '基本工资基数',
-        before: '3000元',
-        after: '3300元',
+        before: '3,000.00元',
+        after: '3,300.00元',
         source: 'DEMO-M2 第1条',
       },
     ]);
@@ -45,7 +45,7 @@ describe('a month split by the versions of its pack', () => {
     const parts = trace.filter((s) => s.rule === 'version-part');
     expect(parts.map((s) => s.source)).toEqual(['DEMO-M2 第1条', 'DEMO-M2 第1条']);
     expect(parts[0]?.note).toContain('第1段 2025-03-01至2025-03-15');
-    expect(parts[1]?.note).toContain('自2025-03-16起的版本（基本工资基数3000元→3300元）');
+    expect(parts[1]?.note).toContain('自2025-03-16起的版本（基本工资基数3,000.00元→3,300.00元）');
     const split = trace[trace.length - 1];
     expect(split?.rule).toBe('dm-proration');
     expect(split?.result).toBe(428581);

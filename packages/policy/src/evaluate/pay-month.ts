@@ -125,8 +125,13 @@ export const splitPayable = (
   });
 };
 
+/** A parameter's value as the tables write it: money as 3,300.00元 (from fen), else as the pack. */
 const paramText = (p: TResolvedPack['params'] extends ReadonlyMap<string, infer V> ? V : never) =>
-  p.version ? `${p.version.raw}${p.entry.kind === 'money' ? '元' : ''}` : null;
+  !p.version
+    ? null
+    : p.version.value.kind === 'money'
+      ? formatFen(p.version.value.fen)
+      : String(p.version.raw);
 
 /** What the pack of `next` changes against `prev`: parameter values and rule versions. */
 export const versionChanges = (prev: TResolvedPack, next: TResolvedPack): TVersionChange[] => {
