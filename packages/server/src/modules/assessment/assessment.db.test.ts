@@ -79,7 +79,7 @@ describe(`assessment (${testDbKind()})`, () => {
     ]);
     const row = (wid: string) => view.workers.find((w: { workerId: string }) => w.workerId === wid);
     // 0.2×90 + 0.2×80 + 0.2×85 + 0.3×70 + 0.1×100 = 82
-    expect(row(good)).toMatchObject({ grade: '合格', total: 8200 });
+    expect(row(good)).toMatchObject({ grade: '合格', total: 8200, streetName: '凤凰北街街道' });
     const items = await services.database.db
       .select()
       .from(archiveItem)

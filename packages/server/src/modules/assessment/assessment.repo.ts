@@ -8,6 +8,7 @@ import {
   org,
   worker,
 } from '../../db/schema/index.ts';
+import { communityStreet } from '../org/org.repo.ts';
 import { pathInScope } from '../org/org-scope.ts';
 import { workerInScope } from '../worker/worker.repo.ts';
 
@@ -45,9 +46,10 @@ export const findCycle = async (db: TExecutor, scope: TScope, id: string) =>
 /** Workers of a cycle: under its org and in scope, in post at some time during the year. */
 export const listCycleWorkers = (db: TExecutor, scope: TScope, cycle: TCycleRow) =>
   db
-    .select({ worker, communityName: org.name })
+    .select({ worker, communityName: org.name, streetName: communityStreet.name })
     .from(worker)
     .leftJoin(org, eq(org.code, worker.communityCode))
+    .leftJoin(communityStreet, eq(communityStreet.code, org.parentCode))
     .where(
       and(
         workerInScope(scope),

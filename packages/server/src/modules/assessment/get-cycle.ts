@@ -18,10 +18,11 @@ export const getCycle = async (ctx: TCtx, id: string) => {
     results.map((r) => [r.workerId, r.data as { grade: string; note?: string }]),
   );
   const scoreOf = new Map(scores.map((s) => [s.workerId, s]));
-  const rows = workers.map(({ worker: w, communityName }) => ({
+  const rows = workers.map(({ worker: w, communityName, streetName }) => ({
     workerId: w.id,
     name: w.name,
     communityName: communityName ?? '',
+    streetName: streetName ?? '',
     postTitle: w.postTitle,
     status: w.status,
     grade: gradeOf.get(w.id)?.grade ?? null,

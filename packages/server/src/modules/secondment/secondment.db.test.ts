@@ -82,6 +82,12 @@ describe(`secondment (${testDbKind()})`, () => {
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     const w = (await services.database.db.select().from(worker).where(eq(worker.id, first)))[0]!;
     expect(w.status).toBe('借调');
+    // The list names the community with its street: names repeat across streets.
+    const listed = (await street.get('/api/secondments?org=640104001000')).body.items;
+    expect(listed.find((r: { id: string }) => r.id === ok.body.id)).toMatchObject({
+      name: '挂职丙',
+      streetName: '凤凰北街街道',
+    });
     // 2 of 21 would be 9.5%.
     const second = await ask(ids[0] ?? first);
     expect(second.status).toBe(422);

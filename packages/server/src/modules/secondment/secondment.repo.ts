@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { TScope } from '../../context.ts';
 import type { TExecutor } from '../../db/client.ts';
 import { archiveItem, org, secondmentRequest, worker } from '../../db/schema/index.ts';
+import { communityStreet } from '../org/org.repo.ts';
 import { pathInScope } from '../org/org-scope.ts';
 
 export type TSecondmentRow = typeof secondmentRequest.$inferSelect;
@@ -13,7 +14,12 @@ const requestScope = (scope: TScope): SQL[] => [
 
 export const listSecondments = (db: TExecutor, scope: TScope, under: string) =>
   db
-    .select({ request: secondmentRequest, name: worker.name, communityName: org.name })
+    .select({
+      request: secondmentRequest,
+      name: worker.name,
+      communityName: org.name,
+      streetName: communityStreet.name,
+    })
     .from(secondmentRequest)
     .innerJoin(
       worker,
@@ -23,6 +29,7 @@ export const listSecondments = (db: TExecutor, scope: TScope, under: string) =>
       ),
     )
     .leftJoin(org, eq(org.code, worker.communityCode))
+    .leftJoin(communityStreet, eq(communityStreet.code, org.parentCode))
     .where(and(...requestScope(scope), sql`${secondmentRequest.orgPath} like ${`${under}%`}`))
     .orderBy(desc(secondmentRequest.createdAt))
     .limit(500);

@@ -34,6 +34,7 @@ export const secondmentRoutes = [
           ...r.request,
           name: r.name,
           communityName: r.communityName ?? '',
+          streetName: r.streetName ?? '',
           overdue: r.request.status === '已批准' && r.request.toOn < today,
         })),
       };

@@ -16,6 +16,7 @@ import {
 import { Link, useParams } from 'react-router';
 import { api, apiGet } from '../../api/client.ts';
 import { useAuth } from '../../auth.tsx';
+import { communityWithStreet } from '../../components/community-name.ts';
 import { ProposalTable, RuleSource, score, useAction } from '../todo/workflow-ui.tsx';
 import type { TAssessmentRule } from './assessment-list-page.tsx';
 
@@ -23,6 +24,7 @@ type TRow = {
   workerId: string;
   name: string;
   communityName: string;
+  streetName: string;
   postTitle: string | null;
   status: string;
   grade: string | null;
@@ -115,7 +117,7 @@ export const CyclePage = () => {
               title: '姓名',
               render: (_, w) => <Link to={`/workers/${w.workerId}`}>{w.name}</Link>,
             },
-            { title: '社区', dataIndex: 'communityName' },
+            { title: '社区', render: (_, w) => communityWithStreet(w) },
             { title: '职务', dataIndex: 'postTitle' },
             ...cycle.dimensions.map((d) => ({
               title: `${d.name}（${d.weight}%）`,

@@ -13,6 +13,7 @@ import { Link } from 'react-router';
 import { api, apiGet } from '../../api/client.ts';
 import { handleFormError, validateWith } from '../../api/forms.ts';
 import { useAuth } from '../../auth.tsx';
+import { communityWithStreet } from '../../components/community-name.ts';
 import { DateInput } from '../../components/date-input.tsx';
 import { OrgFilter, useAction, useOrgParam, WorkerSelect } from '../todo/workflow-ui.tsx';
 
@@ -21,6 +22,7 @@ type TRequest = {
   workerId: string;
   name: string;
   communityName: string;
+  streetName: string;
   kind: string;
   borrower: string;
   borrowerKind: string;
@@ -83,7 +85,7 @@ export const SecondmentPage = () => {
         }}
         columns={[
           { title: '人员', render: (_, r) => <Link to={`/workers/${r.workerId}`}>{r.name}</Link> },
-          { title: '社区', dataIndex: 'communityName' },
+          { title: '社区', render: (_, r) => communityWithStreet(r) },
           { title: '类型', dataIndex: 'kind', width: 90 },
           { title: '借调单位', render: (_, r) => `${r.borrower}（${r.borrowerKind}）` },
           { title: '期间', width: 200, render: (_, r) => `${r.fromOn} 至 ${r.toOn}` },
