@@ -76,7 +76,11 @@ export const getCampaign = async (ctx: TCtx, id: string) => {
   const hired = apps.filter((a) => a.outcome === '已聘用').length;
   return {
     campaign,
-    posts: posts.map((p) => ({ ...p.post, communityName: p.communityName ?? '' })),
+    posts: posts.map((p) => ({
+      ...p.post,
+      communityName: p.communityName ?? '',
+      streetName: p.streetName ?? '',
+    })),
     policy: policy && {
       packName: ctx.services.policies.at(campaign.packId as string, campaign.announcedOn).name,
       recruitment: policy.recruitment,

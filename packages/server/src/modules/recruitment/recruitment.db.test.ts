@@ -97,6 +97,8 @@ describe(`recruitment (${testDbKind()})`, () => {
       '聘用',
     ]);
     const postId = view.posts[0].id as string;
+    // The post names its community with its street: names repeat across streets.
+    expect(view.posts[0].streetName).toBe('凤凰北街街道');
     // Applications only in the 报名 step.
     expect((await apply(id, { postId, name: '早报名', idNumber: testIdNumber() })).status).toBe(
       409,

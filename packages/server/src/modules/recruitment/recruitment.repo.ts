@@ -7,6 +7,7 @@ import {
   recruitmentCampaign,
   recruitmentPost,
 } from '../../db/schema/index.ts';
+import { communityStreet } from '../org/org.repo.ts';
 import { pathInScope } from '../org/org-scope.ts';
 
 // All SQL of recruitment. Campaigns are found through their organiser's path, posts and
@@ -72,9 +73,10 @@ export const findCampaign = async (db: TExecutor, scope: TScope, id: string) =>
 
 export const listPosts = (db: TExecutor, campaignId: string) =>
   db
-    .select({ post: recruitmentPost, communityName: org.name })
+    .select({ post: recruitmentPost, communityName: org.name, streetName: communityStreet.name })
     .from(recruitmentPost)
     .leftJoin(org, eq(org.code, recruitmentPost.communityCode))
+    .leftJoin(communityStreet, eq(communityStreet.code, org.parentCode))
     .where(eq(recruitmentPost.campaignId, campaignId))
     .orderBy(asc(recruitmentPost.communityCode), asc(recruitmentPost.postTitle));
 

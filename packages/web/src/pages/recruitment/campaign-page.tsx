@@ -33,10 +33,17 @@ import { Link, useParams } from 'react-router';
 import { api, apiGet } from '../../api/client.ts';
 import { handleFormError, validateWith } from '../../api/forms.ts';
 import { useAuth } from '../../auth.tsx';
+import { communityWithStreet } from '../../components/community-name.ts';
 import { DateInput } from '../../components/date-input.tsx';
 import { RuleSource, score, useAction } from '../todo/workflow-ui.tsx';
 
-type TPost = { id: string; communityName: string; postTitle: string; seats: number };
+type TPost = {
+  id: string;
+  communityName: string;
+  streetName: string;
+  postTitle: string;
+  seats: number;
+};
 type TCampaignView = {
   campaign: {
     id: string;
@@ -119,7 +126,7 @@ export const CampaignPage = () => {
     writable && (STEP_OF_FIELD[field] as readonly string[]).includes(c.step);
   const postName = (postId: string) => {
     const p = posts.find((x) => x.id === postId);
-    return p ? `${p.communityName} ${p.postTitle}` : '';
+    return p ? `${communityWithStreet(p)} ${p.postTitle}` : '';
   };
   const result = (field: 'medical' | 'background') => (_: unknown, a: TApplicationView) =>
     editable(field) && a.review === '通过' ? (
@@ -210,7 +217,7 @@ export const CampaignPage = () => {
           pagination={false}
           dataSource={posts}
           columns={[
-            { title: '社区', dataIndex: 'communityName' },
+            { title: '社区', render: (_, p) => communityWithStreet(p) },
             { title: '岗位', dataIndex: 'postTitle' },
             { title: '招聘人数', dataIndex: 'seats' },
           ]}
@@ -541,7 +548,7 @@ const ApplicationForm = ({
           <Select
             options={posts.map((p) => ({
               value: p.id,
-              label: `${p.communityName} ${p.postTitle}`,
+              label: `${communityWithStreet(p)} ${p.postTitle}`,
             }))}
           />
         </Form.Item>
