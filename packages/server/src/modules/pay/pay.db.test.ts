@@ -499,7 +499,12 @@ describe(`pay sheets (${testDbKind()})`, () => {
         ['2026-10-16', '2026-10-31', '2026-10-16', 275000, 16, 141935],
       ]);
       expect(why.body.value.parts[1].changes).toMatchObject([
-        { name: 'benchmarkPay', before: '2,000.00元', after: '2,200.00元', source: '004 职业化 (十六)' },
+        {
+          name: 'benchmarkPay',
+          before: '2,000.00元',
+          after: '2,200.00元',
+          source: '004 职业化 (十六)',
+        },
       ]);
       const parts = why.body.trace.filter((t: { rule: string }) => t.rule === 'version-part');
       expect(parts.map((t: { note: string }) => t.note.slice(0, 26))).toEqual([
