@@ -1,7 +1,9 @@
+import { idNumberCheckChar } from '@shegong/shared';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SNAPSHOT_DOCUMENT, verifyAuditChain } from '../audit/audit.ts';
 import type { TServices } from '../context.ts';
+import { queryRows } from '../db/client.ts';
 import { auditLog, worker } from '../db/schema/index.ts';
 import { createClient, seedDemo, seedUser, type TTestClient } from '../testing/test-app.ts';
 import { createTestServices, testDbKind } from '../testing/test-db.ts';
@@ -55,5 +57,30 @@ describe(`demo load (${testDbKind()})`, () => {
     expect(documents[0]!.n).toBeGreaterThan(0);
     expect(documents[0]!.n).toBeLessThan(rows.length / 4);
     expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
+
+  it('builds the statistics of the loaded workers: a worker added first does not hide them', async () => {
+    // Before, the rollup was built at the first dashboard only when it looked unbuilt; a worker
+    // registered before any dashboard made it look built with that one worker (e2e STATS: 银川市
+    // showed 2 workers and no 职数配备率 after the PAY flows had registered two).
+    const first17 = '64010419900101123';
+    const added = await admin.post('/api/workers', {
+      name: '先登记者',
+      idNumber: first17 + idNumberCheckChar(first17),
+      communityCode: '640104001001',
+      postTitle: '网格员',
+      serviceStartedOn: '2020-01-01',
+      educationLevel: '大专',
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    const raw = await queryRows<{ n: number }>(
+      services.database.db,
+      sql`select count(*)::int as n from worker w
+          where w.org_path like '/000000/640000/640100/%' and w.status <> '已退出'`,
+    );
+    const stats = (await admin.get('/api/stats/640100')).body;
+    expect(stats.headcount).toBe(raw[0]!.n);
+    expect(stats.headcount).toBeGreaterThan(1);
+    expect(stats.quota).toMatchObject({ basis: { sources: ['004 职业化 (三)'] } });
   });
 });

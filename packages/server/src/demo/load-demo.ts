@@ -4,6 +4,7 @@ import { openAuditBulk, type TCreatedRecord, writeAudit } from '../audit/audit.t
 import type { TDatabase } from '../db/client.ts';
 import { archiveItem, org, orgFact, worker } from '../db/schema/index.ts';
 import { newWorkerSnapshot, SNAPSHOT_COLUMNS } from '../modules/excel/import-workers.ts';
+import { rebuildStatRollup } from '../modules/stats/stat-maintenance.ts';
 import type { TFieldCrypto } from '../security/field-crypto.ts';
 import { newId } from '../security/ids.ts';
 import { DEMO_AS_OF, generateDemo, type TDemoOptions, type TDemoWorker } from './generate-demo.ts';
@@ -152,6 +153,9 @@ export const loadDemo = async (
   }
   // Fresh statistics after a bulk load, or the planner misjudges the org-path prefix scans.
   await db.execute(sql`analyze`);
+  // The rollup of the loaded workers now: built lazily (ensureStatRollup), a worker written first
+  // through the API would make it look built with only that worker in it.
+  await rebuildStatRollup(db);
   await db.transaction((tx) =>
     writeAudit(tx, {
       actorId: null,
