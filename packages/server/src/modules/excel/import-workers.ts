@@ -19,6 +19,7 @@ import {
   type TStatDelta,
   writeStatDelta,
 } from '../stats/stat-maintenance.ts';
+import { datedChangeItems, type TDatedFields } from '../worker/dated-changes.ts';
 import { alignRecordsToWorkerCounty } from '../worker/worker.repo.ts';
 import { CopyLines, copyText, textLine } from './copy.ts';
 import {
@@ -142,6 +143,15 @@ const UPDATABLE: { field: string; cols: TColumn[]; compare: TColumn }[] = [
   },
   { field: 'gridCode', cols: ['grid_code'], compare: 'grid_code' },
 ];
+
+/** A registered or staged row's dated fields (学历、社工证), for `datedChangeItems`. */
+const datedFields = (w: Record<string, unknown>): TDatedFields => ({
+  educationLevel: w.education_level as string,
+  educationRecognised: w.education_recognised as boolean,
+  educationMajor: (w.education_major as string | null) ?? null,
+  certificateLevel: w.certificate_level as string,
+  certificateDate: (w.certificate_date as string | null) ?? null,
+});
 
 const DATE_COLUMNS = new Set<string>([
   'certificate_date',
@@ -512,53 +522,18 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
           ctx.actor.id,
         ]);
       }
-      if (
-        old.education_level !== now.education_level ||
-        (old.education_major ?? null) !== (now.education_major ?? null) ||
-        old.education_recognised !== now.education_recognised
-      ) {
-        // 学历变动 from the day of the import, as a worker change writes it (pay-inputs.ts,
-        // educationOn: months before it keep the old education).
-        const education = (w: Record<string, unknown>) => ({
-          level: w.education_level,
-          recognised: w.education_recognised === true || w.education_recognised === 't',
-          major: w.education_major ?? null,
-        });
+      // 学历、社工证 dated from the import's day, as a worker change dates them.
+      for (const item of datedChangeItems(datedFields(old), datedFields(now), today))
         changeItems += textLine([
           newId(),
           old.id,
           String(now.county_code),
-          'education',
-          today,
+          item.kind,
+          item.startOn,
           null,
-          JSON.stringify({ ...education(now), previous: education(old) }),
+          JSON.stringify(item.data),
           ctx.actor.id,
         ]);
-      }
-      if (
-        old.certificate_level !== now.certificate_level ||
-        (old.certificate_date ?? null) !== (now.certificate_date ?? null)
-      ) {
-        // 证书变动 from the new certificate's day (or the import's), as a worker change writes it.
-        const date = (now.certificate_date as string | null) ?? null;
-        changeItems += textLine([
-          newId(),
-          old.id,
-          String(now.county_code),
-          'certificate',
-          date ?? today,
-          null,
-          JSON.stringify({
-            level: now.certificate_level,
-            on: date,
-            previous: {
-              level: old.certificate_level,
-              on: (old.certificate_date as string | null) ?? null,
-            },
-          }),
-          ctx.actor.id,
-        ]);
-      }
       if (now.status === '已退出' && old.status !== '已退出') {
         after.exitedOn = today;
         closePostsOf.push(old.id);

@@ -9,6 +9,7 @@ import { writeAudit } from '../../audit/audit.ts';
 import { inTransaction, type TCtx } from '../../context.ts';
 import { newId } from '../../security/ids.ts';
 import { applyWorkerStatDelta } from '../stats/stat-maintenance.ts';
+import { datedChangeItems } from './dated-changes.ts';
 import {
   alignRecordsToWorkerCounty,
   closeOpenPosts,
@@ -116,51 +117,17 @@ export const updateWorker = async (ctx: TCtx, id: string, input: TUpdateWorker) 
         createdBy: ctx.actor.id,
       });
     }
-    if (
-      !input.correction &&
-      (set.educationLevel !== undefined ||
-        set.educationRecognised !== undefined ||
-        set.educationMajor !== undefined)
-    ) {
-      // Dated like a post: a month before the day is paid on the education held then
-      // (pay-inputs.ts, educationOn).
-      const education = (w: TWorkerRow) => ({
-        level: w.educationLevel,
-        recognised: w.educationRecognised,
-        major: w.educationMajor,
-      });
-      archive.push({
-        id: newId(),
-        workerId: id,
-        countyCode: set.countyCode ?? current.countyCode,
-        kind: 'education',
-        startOn: effectiveOn,
-        endOn: null,
-        data: { ...education({ ...current, ...set }), previous: education(current) },
-        createdBy: ctx.actor.id,
-      });
-    }
-    if (
-      !input.correction &&
-      (set.certificateLevel !== undefined || set.certificateDate !== undefined)
-    ) {
-      // Dated by the new certificate's day (pay-inputs.ts, certificateIn).
-      const next = { ...current, ...set };
-      archive.push({
-        id: newId(),
-        workerId: id,
-        countyCode: set.countyCode ?? current.countyCode,
-        kind: 'certificate',
-        startOn: next.certificateDate ?? effectiveOn,
-        endOn: null,
-        data: {
-          level: next.certificateLevel,
-          on: next.certificateDate,
-          previous: { level: current.certificateLevel, on: current.certificateDate },
-        },
-        createdBy: ctx.actor.id,
-      });
-    }
+    // 学历、社工证 dated (datedChangeItems), unless the change corrects a wrong record.
+    if (!input.correction)
+      for (const item of datedChangeItems(current, { ...current, ...set }, effectiveOn))
+        archive.push({
+          id: newId(),
+          workerId: id,
+          countyCode: set.countyCode ?? current.countyCode,
+          ...item,
+          endOn: null,
+          createdBy: ctx.actor.id,
+        });
     if (set.status === '已退出' && current.status !== '已退出') {
       set.exitedOn = effectiveOn;
       await closeOpenPosts(tx.db, id, effectiveOn);
