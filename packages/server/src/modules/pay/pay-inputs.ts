@@ -89,7 +89,7 @@ export const laterChanges = (
  * record's. A change dated inside a month applies from its day: a month is evaluated on its first
  * day (or the day of joining), so from the next month.
  */
-export const educationOn = (
+const educationOn = (
   w: Pick<TPayWorkerRow, 'educationLevel' | 'educationRecognised' | 'educationLater'>,
   date: string,
 ): { level: string; recognised: boolean } => {
@@ -138,7 +138,7 @@ export const evalDateOf = (
  * with its day and the one held before (`certificateBefore`), which the engine pays until the day
  * or for the whole month as the pack says (`pay-proration` recordChange).
  */
-export const certificateIn = (
+const certificateIn = (
   w: Pick<TPayWorkerRow, 'certificateLevel' | 'certificateDate' | 'certificateLater'>,
   evalOn: string,
 ): { level: string; date: string | null; before?: string } => {
@@ -147,6 +147,38 @@ export const certificateIn = (
   return next.on <= monthEnd(evalOn.slice(0, 7))
     ? { level: next.level, date: next.date, before: next.previousLevel }
     : { level: next.previousLevel, date: next.previousDate };
+};
+
+/**
+ * The engine's education and certificate on a date, from the record and the changes dated after
+ * it: what pay and the workflows read of them.
+ */
+export const recordFactsOn = (
+  w: Pick<
+    TPayWorkerRow,
+    | 'educationLevel'
+    | 'educationRecognised'
+    | 'educationLater'
+    | 'certificateLevel'
+    | 'certificateDate'
+    | 'certificateLater'
+  >,
+  date: string,
+): Pick<
+  TWorkerInput,
+  'education' | 'educationRecognised' | 'certificate' | 'certificateOn' | 'certificateBefore'
+> => {
+  const education = educationOn(w, date);
+  const certificate = certificateIn(w, date);
+  return {
+    education: education.level as TWorkerInput['education'],
+    educationRecognised: education.recognised,
+    certificate: certificate.level as TWorkerInput['certificate'],
+    ...(certificate.date ? { certificateOn: certificate.date } : {}),
+    ...(certificate.before && certificate.before !== '无'
+      ? { certificateBefore: certificate.before as TWorkerInput['certificateBefore'] }
+      : {}),
+  };
 };
 
 /** Whether the month must be pro-rated (joining after its first day or leaving before its last). */
@@ -182,8 +214,6 @@ export const workerPayInput = (
   district: string | null,
 ): TWorkerInput => {
   const prior = (w.priorService ?? []).filter((p) => p.from && p.to);
-  const education = educationOn(w, evalOn);
-  const certificate = certificateIn(w, evalOn);
   const input: TWorkerInput = {
     post: w.postTitle ?? '',
     ...(prior.length
@@ -194,16 +224,11 @@ export const workerPayInput = (
           ],
         }
       : { serviceStart: w.serviceStartedOn }),
-    education: education.level as TWorkerInput['education'],
-    educationRecognised: education.recognised,
-    certificate: certificate.level as TWorkerInput['certificate'],
+    ...recordFactsOn(w, evalOn),
     birthDate: w.birthDate,
     hiredOn: hiredOnOf(w),
     localResident: w.livesInCommunity,
   };
-  if (certificate.date) input.certificateOn = certificate.date;
-  if (certificate.before && certificate.before !== '无')
-    input.certificateBefore = certificate.before as TWorkerInput['certificateBefore'];
   if (w.exitedOn) input.leftOn = w.exitedOn;
   // The registry's recorded end of probation, when it has one; otherwise the pack's months.
   if (w.probationUntil) input.probation = evalOn < w.probationUntil;

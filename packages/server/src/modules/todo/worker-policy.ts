@@ -5,7 +5,7 @@ import type { TScope } from '../../context.ts';
 import type { TExecutor } from '../../db/client.ts';
 import { archiveItem, caseStudy, org, worker } from '../../db/schema/index.ts';
 import { communityStreet, effectivePackIds } from '../org/org.repo.ts';
-import { certificateIn, educationOn, laterChanges } from '../pay/pay-inputs.ts';
+import { laterChanges, recordFactsOn } from '../pay/pay-inputs.ts';
 import type { TArchiveRow, TWorkerRow } from '../worker/worker.repo.ts';
 import { workerInScope } from '../worker/worker.repo.ts';
 
@@ -75,21 +75,13 @@ export const workerPolicyInput = (rec: TWorkerRecord, onDate: string): TWorkerIn
       .sort(byStart)
       .map((i) => ({ kind: i.kind, on: i.startOn, data: i.data })),
   );
-  const education = educationOn({ ...w, ...later }, onDate);
-  const certificate = certificateIn({ ...w, ...later }, onDate);
   return {
     post: w.postTitle ?? '',
     servicePeriods: [
       ...w.priorService.map((p) => ({ from: p.from, to: p.to })),
       { from: w.serviceStartedOn, to: w.exitedOn ?? null },
     ],
-    education: education.level as TWorkerInput['education'],
-    educationRecognised: education.recognised,
-    certificate: certificate.level as TWorkerInput['certificate'],
-    ...(certificate.date ? { certificateOn: certificate.date } : {}),
-    ...(certificate.before && certificate.before !== '无'
-      ? { certificateBefore: certificate.before as TWorkerInput['certificateBefore'] }
-      : {}),
+    ...recordFactsOn({ ...w, ...later }, onDate),
     birthDate: w.birthDate,
     hiredOn: w.hiredOn ?? w.serviceStartedOn,
     ...(w.exitedOn ? { leftOn: w.exitedOn } : {}),
