@@ -71,11 +71,24 @@ export const auditHash = (prevHash: string, row: THashed, suite: TCryptoSuite = 
 };
 
 /** The hash of a row's canonical content after the previous hash, in the suite's form. */
-const chainHash = (prevHash: string, content: string, suite: TCryptoSuite): string => {
+/** A chain hash as stored: SM3 digests carry their algorithm (`hashSuiteOf`). */
+const taggedHash = (suite: TCryptoSuite, hex: string): string =>
+  suite === 'gm' ? `sm3:${hex}` : hex;
+
+const chainHash = (prevHash: string, content: string, suite: TCryptoSuite): string =>
   // One-shot hash of the concatenation: the same digest as digestHex(suite, prevHash, content)
   // (prevHash is ASCII), at half the cost per row.
-  const hex = crypto.hash(suiteHash(suite), prevHash + content, 'hex');
-  return suite === 'gm' ? `sm3:${hex}` : hex;
+  taggedHash(suite, crypto.hash(suiteHash(suite), prevHash + content, 'hex'));
+
+/** `chainHash` of content given in pieces (a large one already UTF-8), without joining them. */
+const chainHashPieces = (
+  prevHash: string,
+  pieces: readonly (string | Buffer)[],
+  suite: TCryptoSuite,
+): string => {
+  const h = crypto.createHash(suiteHash(suite)).update(prevHash);
+  for (const piece of pieces) h.update(piece);
+  return taggedHash(suite, h.digest('hex'));
 };
 
 /** The suite a stored hash was made with. */
@@ -322,9 +335,7 @@ export const openAuditBulk = async (
     if (afterBytes) {
       // A snapshot document, encoded once: hashed as bytes and COPY'd as they are (JSON text
       // holds no tab, line break or U+0001, so rawLine would leave it unchanged).
-      const h = crypto.createHash(suiteHash(suite)).update(prevHash + head);
-      const hex = h.update(afterBytes).update(tail).digest('hex');
-      const hash = suite === 'gm' ? `sm3:${hex}` : hex;
+      const hash = chainHashPieces(prevHash, [head, afterBytes, tail], suite);
       const start = rawLine([...values, beforeValue]);
       lines.addPieces([
         `${start.slice(0, -1)}\t`,

@@ -80,14 +80,19 @@ export class CopyLines {
   count = 0;
 
   add(line: string): void {
+    this.write(line);
+    this.count++;
+  }
+
+  /** Encodes text after the bytes so far. */
+  private write(text: string): void {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    if (this.at + line.length * 3 > this.buf.length) {
+    if (this.at + text.length * 3 > this.buf.length) {
       if (this.at > 0) this.chunks.push(this.buf.subarray(0, this.at));
-      this.buf = Buffer.allocUnsafe(Math.max(COPY_BUFFER, line.length * 3));
+      this.buf = Buffer.allocUnsafe(Math.max(COPY_BUFFER, text.length * 3));
       this.at = 0;
     }
-    this.at += this.buf.write(line, this.at);
-    this.count++;
+    this.at += this.buf.write(text, this.at);
   }
 
   /**
@@ -96,14 +101,8 @@ export class CopyLines {
    */
   addPieces(pieces: readonly (string | Buffer)[]): void {
     for (const piece of pieces) {
-      if (typeof piece === 'string') {
-        if (this.at + piece.length * 3 > this.buf.length) {
-          if (this.at > 0) this.chunks.push(this.buf.subarray(0, this.at));
-          this.buf = Buffer.allocUnsafe(Math.max(COPY_BUFFER, piece.length * 3));
-          this.at = 0;
-        }
-        this.at += this.buf.write(piece, this.at);
-      } else {
+      if (typeof piece === 'string') this.write(piece);
+      else {
         if (this.at > 0) this.chunks.push(this.buf.subarray(0, this.at));
         this.chunks.push(piece);
         this.buf = this.buf.subarray(this.at);
