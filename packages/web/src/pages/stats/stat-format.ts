@@ -1,4 +1,4 @@
-import type { TStatColumn } from '@shegong/shared';
+import { type TStatColumn, yuanDigits } from '@shegong/shared';
 
 // Numbers as the statistics pages show them (zh-CN grouping, percents with one decimal).
 
@@ -21,6 +21,5 @@ export const formatCell = (kind: TStatColumn['kind'], v: string | number | null 
   return formatCount(v);
 };
 
-/** Yuan with two decimals from integer fen (no floating-point money: the division is for display). */
-export const formatFen = (fen: number) =>
-  `${NUMBER.format(Math.trunc(fen / 100))}.${String(Math.abs(fen % 100)).padStart(2, '0')} 元`;
+/** Yuan with two decimals from integer fen (the shared formatter: digits from integers). */
+export const formatFen = (fen: number) => `${yuanDigits(fen)} 元`;

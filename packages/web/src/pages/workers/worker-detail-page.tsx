@@ -5,6 +5,7 @@ import {
   CONTRACT_TYPES,
   type TArchiveItemView,
   type TWorkerView,
+  yuanDigits,
   ZCreateArchiveItem,
   ZUpdateWorker,
 } from '@shegong/shared';
@@ -114,9 +115,9 @@ const describeItem = (item: TArchiveItemView): string => {
     case 'training':
       return `参加培训“${d.course}”${d.hours}学时${d.passed === false ? '（未通过）' : ''}`;
     case 'pay':
-      return `薪酬调整：${d.reason}，月 ${(Number(d.monthlyFen) / 100).toFixed(2)} 元`;
+      return `薪酬调整：${d.reason}，月 ${yuanDigits(Number(d.monthlyFen))} 元`;
     case 'reward':
-      return `表彰奖励：${d.title}${d.amountFen ? `，${(Number(d.amountFen) / 100).toFixed(2)} 元` : ''}`;
+      return `表彰奖励：${d.title}${d.amountFen ? `，${yuanDigits(Number(d.amountFen))} 元` : ''}`;
     case 'penalty':
       return `惩戒：${d.title}`;
     case 'secondment':
