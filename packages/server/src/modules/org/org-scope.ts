@@ -13,5 +13,13 @@ const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, (m) => `\\${m}`)
 export const pathInScope = (column: AnyPgColumn | SQL, scope: TScope): SQL =>
   sql`${column} like ${likePrefix(scope.path)}`;
 
+/**
+ * SQL: `column` lies in the subtree of the node whose path is the SQL `path` (read from a row):
+ * the range [path, path with its last '/' raised to '0') — paths hold only digits and '/' —
+ * which the `text_pattern_ops` indexes serve (a `like` pattern built from a column would not).
+ */
+export const underPath = (column: AnyPgColumn | SQL, path: SQL): SQL =>
+  sql`${column} ~>=~ ${path} and ${column} ~<~ (left(${path}, -1) || '0')`;
+
 /** Whether a node path lies inside the scope's subtree. */
 export const isWithinScope = (scope: TScope, path: string): boolean => path.startsWith(scope.path);

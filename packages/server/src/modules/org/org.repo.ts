@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { TScope } from '../../context.ts';
 import { queryRows, type TExecutor } from '../../db/client.ts';
 import { org, orgFact, orgMove, worker } from '../../db/schema/index.ts';
-import { pathInScope } from './org-scope.ts';
+import { pathInScope, underPath } from './org-scope.ts';
 
 export type TOrgRow = typeof org.$inferSelect;
 
@@ -69,20 +69,18 @@ type TCountColumns = Record<keyof TOrgCounts, unknown>;
 
 /**
  * SQL: the counts under the node aliased `o` as columns streets, communities, grids and workers of
- * a lateral join `l` (one statement for any number of nodes). The subtree is the index range
- * [path, path with its last '/' raised to '0') — paths hold only digits and '/' — which the
- * `text_pattern_ops` indexes serve with the path read from the row (a `like` pattern built from a
- * column would not use them).
+ * a lateral join `l` (one statement for any number of nodes), each subtree an index range
+ * (`underPath`).
  */
 const countsUnderNode = (scope: TScope) => sql`cross join lateral (
     select count(*) filter (where x.level = 'street') as streets,
            count(*) filter (where x.level = 'community') as communities,
            count(*) filter (where x.level = 'grid') as grids,
            (select count(*) from worker w
-             where w.org_path ~>=~ o.path and w.org_path ~<~ (left(o.path, -1) || '0')
+             where ${underPath(sql`w.org_path`, sql`o.path`)}
                and ${pathInScope(sql`w.org_path`, scope)} and w.status <> '已退出') as workers
       from org x
-     where x.path ~>=~ o.path and x.path ~<~ (left(o.path, -1) || '0')
+     where ${underPath(sql`x.path`, sql`o.path`)}
        and ${pathInScope(sql`x.path`, scope)}) l`;
 
 const nodeColumns = sql`o.code, o.parent_code as "parentCode", o.level, o.name, o.path,

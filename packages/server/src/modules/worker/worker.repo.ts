@@ -4,7 +4,7 @@ import type { TScope } from '../../context.ts';
 import { queryRows, type TExecutor } from '../../db/client.ts';
 import { archiveItem, auditLog, org, worker } from '../../db/schema/index.ts';
 import { findOrgInScope } from '../org/org.repo.ts';
-import { pathInScope } from '../org/org-scope.ts';
+import { pathInScope, underPath } from '../org/org-scope.ts';
 
 export type TWorkerRow = typeof worker.$inferSelect;
 export type TArchiveRow = typeof archiveItem.$inferSelect;
@@ -97,7 +97,7 @@ export const listWorkers = async (
   const orgCode = filters.orgCode;
   // The workers under the node n: by the path index for a bounded level, else by the path as a
   // condition the index cannot serve (left(...) = ...), for the primary-key order scan.
-  const inBounded = sql`n.bounded and ${worker.orgPath} ~>=~ n.path and ${worker.orgPath} ~<~ (left(n.path, -1) || '0')`;
+  const inBounded = sql`n.bounded and ${underPath(worker.orgPath, sql`n.path`)}`;
   const inBroad = sql`not n.bounded and left(${worker.orgPath}, length(n.path)) = n.path`;
   const pageSql = orgCode
     ? sql`(select f.id from n cross join lateral (
