@@ -293,7 +293,7 @@ export const getStatsDashboard = async (c: TStatsCtx, code: string): Promise<TSt
         fill: ratioOrNull(headcount, total.min),
         communitiesCounted: total.counted,
         communities: statOf(own, 'orgs', 'community'),
-        basis: quotaBasis(registry, pack, asOf),
+        basis: quotaBasis(pack),
       };
     } else if (statOf(own, 'orgs', 'community') > 0) {
       notes.push(`政策包「${pack.name}」未规定社区职数，职数配备率不计算`);

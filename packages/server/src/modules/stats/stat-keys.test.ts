@@ -9,7 +9,7 @@ import {
   type TWorkerStatFields,
   workerStatKeys,
 } from './stat-keys.ts';
-import { evaluateTargets, unitSelector } from './stat-policy.ts';
+import { evaluateTargets, quotaBasis, unitSelector } from './stat-policy.ts';
 
 const day = (from: string, to: string) =>
   fc
@@ -222,5 +222,26 @@ describe('targets on counts agree with the engine on the same people', async () 
         { numRuns: 150 },
       );
     }
+  });
+});
+
+describe('quotaBasis: what a community 核定职数 adds up, as 统计 explains 职数配备率', async () => {
+  const registry = await loadPolicyRegistry(
+    path.resolve(import.meta.dirname, '../../../../../policies'),
+  );
+  const basisOf = (id: string) => quotaBasis(registry.at(id, '2025-06-01'));
+
+  it('names the lines in the total, each once, not the lines within another', () => {
+    // 银川 004 职业化 (三): 两委成员 and the 专职网格员 beyond them; 网格员 is not in the total.
+    expect(basisOf('yinchuan-2018')).toEqual({
+      lines: ['两委成员', '专职网格员'],
+      sources: ['004 职业化 (三)'],
+    });
+    // 长春新区 (000 二(二)): 专职网格员 and 专职党建岗 are set within the 社工岗, not added to it.
+    expect(basisOf('changchun-xinqu-2020')).toEqual({ lines: ['社工岗'], sources: ['002 二(二)'] });
+    // 温州: two lines of the same name (by kind of community) are one line to the reader.
+    expect(basisOf('wenzhou-draft')?.lines).toEqual(['专职社区工作者']);
+    // The national pack sets no community quota.
+    expect(basisOf('national-2024')).toBeNull();
   });
 });

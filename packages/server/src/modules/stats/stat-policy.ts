@@ -71,22 +71,17 @@ export const densityStandard = (pack: TCompiledPack | null, population: number) 
 
 /**
  * What a community's 核定职数 is made of in a pack — the community quota lines counted in the
- * total (银川 两委成员 and 专职网格员) — and the clauses they follow, from the pack's rules.
+ * total (银川 两委成员 and 专职网格员; a line `within` another is part of it, not added) — and the
+ * clauses they follow, from the compiled pack (as `targetDefs` reads its targets).
  */
 export const quotaBasis = (
-  registry: TPolicyRegistry | null,
   pack: TCompiledPack | null,
-  date: string,
 ): { lines: string[]; sources: string[] } | null => {
-  if (!registry || !pack) return null;
-  const lines = registry.describe(pack.id, date).rules.filter((r) => {
-    const d = r.definition as { scope?: string; inTotal?: boolean };
-    return r.shape === 'quota-line' && d.scope === 'community' && d.inTotal !== false;
-  });
+  const lines = (pack?.programs.quota.community ?? []).filter((l) => l.inTotal);
   if (lines.length === 0) return null;
   return {
-    lines: lines.map((r) => String((r.definition as { name?: string }).name ?? r.description)),
-    sources: [...new Set(lines.map((r) => r.source))],
+    lines: [...new Set(lines.map((l) => l.name))],
+    sources: [...new Set(lines.map((l) => l.entry.rule.source))],
   };
 };
 
