@@ -199,16 +199,9 @@ export const makeBatch = (p: TPackPrograms, date: string): TBatchApi => {
   };
 };
 
-const heldOnDateOf = new WeakMap<TPackPrograms, boolean>();
 /** Whether every certificate bump of the pack counts a certificate only from its day. */
-const certificateHeldOnDate = (p: TPackPrograms): boolean => {
-  let all = heldOnDateOf.get(p);
-  if (all === undefined) {
-    all = p.grade.bumps.every((b) => b.by !== 'certificate' || b.heldOnDate);
-    heldOnDateOf.set(p, all);
-  }
-  return all;
-};
+const certificateHeldOnDate = (p: TPackPrograms): boolean =>
+  p.grade.bumps.every((b) => b.by !== 'certificate' || b.heldOnDate);
 
 /**
  * Turns worker inputs into columns: vocabulary indices, years by the pack's rule, probation on the
