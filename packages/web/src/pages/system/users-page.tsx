@@ -36,8 +36,6 @@ type TUser = {
   lastLoginAt: string | null;
 };
 
-const when = (iso: string | null) => dateTimeText(iso);
-
 /** 系统 · 账号管理: the security administrator's accounts within their scope. */
 export const UsersPage = () => {
   const { message, modal } = App.useApp();
@@ -124,7 +122,11 @@ export const UsersPage = () => {
               </Space>
             ),
           },
-          { title: '最近登录', dataIndex: 'lastLoginAt', render: when },
+          {
+            title: '最近登录',
+            dataIndex: 'lastLoginAt',
+            render: (iso: string | null) => dateTimeText(iso),
+          },
           {
             title: '操作',
             render: (_, u) =>
