@@ -146,8 +146,8 @@ export const ZUpdateWorker = z.object({
   /** When a post, community or education change takes effect (default: today). */
   effectiveOn: ZIsoDate.optional(),
   /**
-   * The change corrects a wrong record rather than recording a change: an education corrected
-   * applies to every month (a locked month gets arrears), not from `effectiveOn`.
+   * The change corrects a wrong record rather than recording a change: a corrected education or
+   * certificate applies to every month (a locked month gets arrears), not from its day.
    */
   correction: z.boolean().optional(),
   reason: z.string().trim().max(200).optional(),
