@@ -151,8 +151,11 @@ export const loadDemo = async (
     workers += batch.workers.length;
     onProgress?.({ workers, total: options.workers });
   }
-  // Fresh statistics after a bulk load, or the planner misjudges the org-path prefix scans.
+  // Fresh statistics after a bulk load, or the planner misjudges the org-path prefix scans; the
+  // workers' pages marked all-visible, or the list's name-search count reads the heap instead of
+  // the index alone (PGlite has no autovacuum; docs/performance.md, Load: the name-prefix list).
   await db.execute(sql`analyze`);
+  await db.execute(sql`vacuum worker`);
   // The rollup of the loaded workers now: built lazily (ensureStatRollup), a worker written first
   // through the API would make it look built with only that worker in it.
   await rebuildStatRollup(db);

@@ -68,7 +68,15 @@ export const worker = pgTable(
     uniqueIndex('worker_id_number_hash_uq').on(t.idNumberHash),
     index('worker_org_path_idx').using('btree', t.orgPath.op('text_pattern_ops')),
     index('worker_community_idx').on(t.communityCode),
-    index('worker_name_idx').using('btree', t.name.op('text_pattern_ops')),
+    // The name search (a prefix) with the list's commonest filter and the scope, so the list's
+    // capped count is read from the index alone where the visibility map is set (docs/performance.md,
+    // Load: the name-prefix list): it replaces the index on the name only.
+    index('worker_name_status_path_idx').using(
+      'btree',
+      t.name.op('text_pattern_ops'),
+      t.status,
+      t.orgPath.op('text_pattern_ops'),
+    ),
   ],
 );
 
