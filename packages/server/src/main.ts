@@ -4,6 +4,7 @@ import { buildApp } from './app.ts';
 import { createServices, ensureDemo, ensureInitialAdmin, ensureRootOrg } from './bootstrap.ts';
 import { loadConfig, type TConfig } from './config.ts';
 import type { TServices } from './context.ts';
+import { loopTurns } from './http/request-queue.ts';
 import { markInterruptedJobs } from './jobs/jobs.ts';
 import { createLogger } from './logger.ts';
 import { recoverInterruptedBatches } from './modules/excel/recover-batches.ts';
@@ -47,6 +48,8 @@ export const startServer = async (
       resolve(s as Server),
     ) as Server;
   });
+  // Requests wait while connections are being accepted (http/request-queue.ts, LoopTurns).
+  server.on('connection', loopTurns.noteConnection);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://localhost:${port}`;

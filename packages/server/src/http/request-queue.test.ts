@@ -9,9 +9,13 @@ import type { TServices } from '../context.ts';
 import { createLogger } from '../logger.ts';
 import type { TAppEnv } from './env.ts';
 import { handleError } from './middleware.ts';
-import { admitRequests, RequestQueue } from './request-queue.ts';
+import { admitRequests, LoopTurns, RequestQueue } from './request-queue.ts';
 
-const tick = () => new Promise((r) => setTimeout(r, 5));
+/** 5 ms, then a few event-loop iterations: requests get one turn of the loop each (LoopTurns). */
+const tick = async () => {
+  await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 4; i++) await new Promise((r) => setImmediate(r));
+};
 
 /** A gate a handler waits on until the test opens it. */
 const gate = () => {
@@ -201,4 +205,109 @@ describe('RequestQueue and admitRequests', () => {
     });
     expect(() => loadConfig({ REQUEST_MAX_INFLIGHT: '0' })).toThrow(/REQUEST_MAX_INFLIGHT/);
   });
+});
+
+describe('LoopTurns', () => {
+  /** Counts event-loop iterations: a check-phase callback that queues itself again. */
+  const iterations = () => {
+    let n = 0;
+    let on = true;
+    const step = () => {
+      n++;
+      if (on) setImmediate(step);
+    };
+    setImmediate(step);
+    return { now: () => n, stop: () => (on = false) };
+  };
+
+  it('gives turns in a later event-loop iteration than asked, in the order asked', async () => {
+    const turns = new LoopTurns();
+    const loop = iterations();
+    const at: Array<[string, number]> = [];
+    const asked = loop.now();
+    await Promise.all(
+      ['a', 'b', 'c'].map((n) => turns.take().then(() => at.push([n, loop.now()]))),
+    );
+    loop.stop();
+    expect(at.map(([n]) => n)).toEqual(['a', 'b', 'c']);
+    // Not in the iteration they asked in: the loop polls sockets in between.
+    expect(at.every(([, i]) => i > asked)).toBe(true);
+  });
+
+  it('gives no turn in an iteration that accepted a connection, up to maxAcceptTurns in a row', async () => {
+    const waited = async (turns: LoopTurns, accepting: boolean) => {
+      const loop = iterations();
+      // A connection accepted in every iteration (queued before the turn, as the poll phase is).
+      let on = accepting;
+      const accept = () => {
+        turns.noteConnection();
+        if (on) setImmediate(accept);
+      };
+      if (accepting) setImmediate(accept);
+      const start = loop.now();
+      await turns.take();
+      const n = loop.now() - start;
+      on = false;
+      loop.stop();
+      return n;
+    };
+    const quiet = await waited(new LoopTurns(5), false);
+    expect(quiet).toBeLessThanOrEqual(1);
+    const busy = await waited(new LoopTurns(5), true);
+    // Five iterations for the connections, then the turn: a flood of connections delays a
+    // request by at most maxAcceptTurns iterations.
+    expect(busy - quiet).toBe(5);
+  });
+
+  it.each(['/api/busy', '/api/health'])(
+    'takes in the connections waiting to be accepted before running requests (real server, %s)',
+    async (route) => {
+      // Requests whose work is all synchronous (as on PGlite): 30 connections opened at once (fewer
+      // than maxAcceptTurns, so none has to run before the last is in). The
+      // health probe is outside the queue, and waits for its turn only while connections come in.
+      const queue = new RequestQueue({ maxInflight: 4, maxQueue: 100 });
+      const turns = new LoopTurns();
+      const events: string[] = [];
+      const app = new Hono<TAppEnv>();
+      app.use('/api/*', admitRequests(queue, turns));
+      app.get(route, (c) => {
+        events.push('run');
+        const until = performance.now() + 3;
+        while (performance.now() < until) {
+          // the statement's CPU, in this thread
+        }
+        return c.text('ok');
+      });
+      const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+      server.on('connection', () => {
+        events.push('accept');
+        turns.noteConnection();
+      });
+      await new Promise((r) => server.once('listening', r));
+      const { port } = server.address() as AddressInfo;
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 30 });
+      try {
+        const get = () =>
+          new Promise<number>((resolve, reject) =>
+            http
+              .get({ host: '127.0.0.1', port, path: route, agent }, (res) => {
+                res.resume();
+                res.on('end', () => resolve(res.statusCode!));
+              })
+              .on('error', reject),
+          );
+        const statuses = await Promise.all(Array.from({ length: 30 }, get));
+        expect(statuses.every((s) => s === 200)).toBe(true);
+        expect(events.filter((e) => e === 'accept')).toHaveLength(30);
+        // With a yield per request instead, about one request ran per connection accepted.
+        const ranBeforeLastAccept = events
+          .slice(0, events.lastIndexOf('accept'))
+          .filter((e) => e === 'run').length;
+        expect(ranBeforeLastAccept).toBeLessThan(5);
+      } finally {
+        agent.destroy();
+        server.close();
+      }
+    },
+  );
 });

@@ -107,13 +107,87 @@ const overloaded = (queue: RequestQueue) =>
   );
 
 /**
- * Lets the event loop accept connections and read sockets before the next request runs. PGlite
- * answers a query without returning to the event loop (the WebAssembly runs in this thread and
- * its promise resolves as a microtask), so without a yield a slot handed from one request to the
- * next kept the loop from polling while requests waited: measured, the accept queue grew to 466,
- * 199 of 200 sockets held unread requests, and a third of requests timed out after 10 s.
+ * Turns of the event loop for requests: each admitted request (and `/api/health` while
+ * connections are being accepted) waits for a later loop iteration (the check phase, after the loop has polled sockets), and none is given
+ * in an iteration that has just accepted a connection — up to `maxAcceptTurns` iterations in a
+ * row — so connections waiting in the listening socket's accept queue are taken in before the
+ * next requests run.
+ *
+ * Why: PGlite answers a query without returning to the event loop (the WebAssembly runs in this
+ * thread and its promise resolves as a microtask), so a request runs whole in the turn it starts
+ * in, and libuv accepts one connection per loop iteration (libuv 1.45+, "don't accept()
+ * connections in a loop"). With a plain `setImmediate` yield per request every request admitted
+ * in one iteration ran in the next (four at a time on PGlite), and health requests ran as their
+ * sockets were read, so an iteration took tens of milliseconds and 200 connections opened together
+ * took 200 iterations to be accepted: the last ones waited more than autocannon's 10 s before
+ * their first request was even read (docs/performance.md, Load). Without the yield at all, the
+ * loop never polled while a chain of requests handed slots to each other: the accept queue grew to
+ * 466 and a third of requests timed out.
  */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+export class LoopTurns {
+  readonly maxAcceptTurns: number;
+  readonly #waiting: Array<() => void> = [];
+  #scheduled = false;
+  #accepted = false;
+  #acceptedBefore = false;
+  #acceptTurns = 0;
+
+  constructor(maxAcceptTurns = 32) {
+    this.maxAcceptTurns = maxAcceptTurns;
+  }
+
+  /** For the HTTP server's 'connection' event: a connection was accepted in this iteration. */
+  readonly noteConnection = () => {
+    this.#accepted = true;
+  };
+
+  get waiting() {
+    return this.#waiting.length;
+  }
+
+  /**
+   * Whether connections are being taken in: one was accepted since the last turn, or in the
+   * iteration before it (a turn given after `maxAcceptTurns` does not end the burst).
+   */
+  get accepting() {
+    return this.#accepted || this.#acceptedBefore;
+  }
+
+  /** Resolves in a later loop iteration, in the order asked. */
+  take(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#waiting.push(resolve);
+      this.#schedule();
+    });
+  }
+
+  #schedule() {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    // An immediate queued from an immediate runs in the next iteration, after its poll phase.
+    setImmediate(this.#turn);
+  }
+
+  readonly #turn = () => {
+    this.#scheduled = false;
+    const accepted = this.#accepted;
+    this.#accepted = false;
+    this.#acceptedBefore = accepted;
+    if (accepted && this.#acceptTurns < this.maxAcceptTurns) {
+      // More connections may be waiting to be accepted: one iteration for them, no request.
+      this.#acceptTurns++;
+      this.#schedule();
+      return;
+    }
+    this.#acceptTurns = 0;
+    // Everyone waiting now, in order; who asks from here on waits for the next iteration. The
+    // requests continue in the microtasks after this callback, before the loop polls again.
+    for (const resolve of this.#waiting.splice(0)) resolve();
+  };
+}
+
+/** The process's turns: one event loop, so one for every app and server in the process. */
+export const loopTurns = new LoopTurns();
 
 /**
  * Paths answered outside the queue. `/api/health` is what load balancers and monitors probe: it
@@ -129,12 +203,21 @@ const UNQUEUED = new Set(['/api/health']);
  * while it waited is dropped without running (status 499, as nginx logs it); when the queue is
  * full the answer is 503 with Retry-After, before anything was read or written. Background jobs
  * do not pass through here: a job keeps running whatever the queue holds, and a request that
- * starts one gives its slot back when it answers.
+ * starts one gives its slot back when it answers. An admitted request then waits for its turn of
+ * the event loop (`LoopTurns`).
  */
 export const admitRequests =
-  (queue: RequestQueue): MiddlewareHandler<TAppEnv> =>
+  (queue: RequestQueue, turns: LoopTurns = loopTurns): MiddlewareHandler<TAppEnv> =>
   async (c, next) => {
-    if (UNQUEUED.has(c.req.path)) return next();
+    if (UNQUEUED.has(c.req.path)) {
+      // Not behind the queue, and answered as its socket is read — but not while connections are
+      // being taken in: a burst of probes on new connections then made every iteration long
+      // (as many probes as sockets read) and accepted one connection per iteration. A turn for
+      // every probe, always, cost the load bench's health baseline (200 connections) 22–37% of
+      // its rate in the runs of docs/performance.md, so only then.
+      if (turns.accepting) await turns.take();
+      return next();
+    }
     if (queue.full) c.header('Retry-After', String(queue.retryAfterSeconds()));
     const signal = c.req.raw.signal;
     const release = await queue.acquire(signal);
@@ -142,7 +225,7 @@ export const admitRequests =
     try {
       // The client may have gone in the instant between the grant and now.
       if (signal.aborted) return new Response(null, { status: 499 });
-      await yieldToEventLoop();
+      await turns.take();
       if (signal.aborted) return new Response(null, { status: 499 });
       // From here on a statement of this request stops once its client has gone (db/request-signal).
       await runWithRequestSignal(signal, next);
