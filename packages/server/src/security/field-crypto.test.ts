@@ -157,4 +157,34 @@ describe('encryptMany (a worker thread for bulk imports)', () => {
     expect(stored.every((c) => c === null || /^g1:/.test(c))).toBe(true);
     expect(stored.map((c) => (c === null ? null : fc.decrypt(c)))).toEqual(plains);
   });
+
+  // Values of every length class the one-shot HMAC handles: short, long, non-ASCII, empty.
+  const indexValues = [...values(1500), '', '测试'.repeat(200), 'a'.repeat(1000), 'é'];
+
+  it('blind-indexes many values in the thread exactly as blindIndex does, null kept', async () => {
+    const fc = createFieldCrypto(crypto.randomBytes(32));
+    const hashes = await fc.blindIndexMany(indexValues);
+    expect(hashes).toEqual(indexValues.map((v) => (v === null ? null : fc.blindIndex(v))));
+    expect(await fc.blindIndexMany(['x', null])).toEqual([fc.blindIndex('x'), null]);
+  });
+
+  it.runIf(gmAvailable())(
+    'blind-indexes under the index suite, which may differ from the encryption suite (rekey)',
+    async () => {
+      const master = crypto.randomBytes(32);
+      for (const [suite, indexSuite] of [
+        ['gm', 'gm'],
+        ['intl', 'gm'],
+        ['gm', 'intl'],
+      ] as const) {
+        const fc = createFieldCrypto(master, { suite, indexSuite });
+        const hashes = await fc.blindIndexMany(indexValues);
+        expect(hashes).toEqual(indexValues.map((v) => (v === null ? null : fc.blindIndex(v))));
+        expect(hashes[0]!.startsWith('sm3:')).toBe(indexSuite === 'gm');
+        // The thread's encryptions are still the suite's.
+        const [c] = await fc.encryptMany(values(1200));
+        expect(c!.slice(0, 3)).toBe(suite === 'gm' ? 'g1:' : 'v1:');
+      }
+    },
+  );
 });

@@ -29,6 +29,8 @@ export type TFieldCrypto = {
    * starts a new thread, up to MAX_ENCRYPTION_THREADS failures.
    */
   encryptMany: (plains: readonly (string | null)[]) => Promise<(string | null)[]>;
+  /** `blindIndex` of many values (null stays null), in the thread of `encryptMany` as it does. */
+  blindIndexMany: (plains: readonly (string | null)[]) => Promise<(string | null)[]>;
   /** Decrypts a value of either suite, under the current key or a previous one (rekey). */
   decrypt: (stored: string) => string;
   /** Deterministic keyed hash of a normalised value, for lookups and uniqueness. */
@@ -62,6 +64,8 @@ type TKeySet = {
   aesKey: crypto.KeyObject;
   /** HMAC-SHA-256 of the blind index (`hmacSha256Hex`). */
   intlIndex: (plain: string) => string;
+  /** Its key (for the worker thread). */
+  intlIndexKey: Buffer;
   intlSignKey: Buffer;
   gm:
     | {
@@ -111,10 +115,12 @@ const hmacSha256Hex = (key: Buffer) => {
 const keySet = (master: Buffer): TKeySet => {
   assertMasterKey(master);
   let gm: TKeySet['gm'];
+  const intlIndexKey = deriveKey('intl', master, 'shegong blind index v1', 32);
   return {
     // The intl derivations are those of the first release: existing data stays readable.
     aesKey: crypto.createSecretKey(deriveKey('intl', master, 'shegong field encryption v1', 32)),
-    intlIndex: hmacSha256Hex(deriveKey('intl', master, 'shegong blind index v1', 32)),
+    intlIndex: hmacSha256Hex(intlIndexKey),
+    intlIndexKey,
     intlSignKey: deriveKey('intl', master, 'shegong audit checkpoint v1', 32),
     get gm() {
       gm ??= {
@@ -197,13 +203,14 @@ const signWith = (keys: TKeySet, suite: TCryptoSuite, data: string): string =>
     ? `intl:${macBytes('intl', keys.intlSignKey, data).toString('hex')}`
     : `gm:${macBytes('gm', gmKeys(keys).signKey, data).toString('hex')}`;
 
-// The worker thread of `encryptMany`: the same two encryptions as encryptIntl and encryptGm
-// (a test checks that the main thread decrypts what it makes), as plain JavaScript, so it runs
-// without a TypeScript loader.
+// The worker thread of `encryptMany` and `blindIndexMany`: the same two encryptions as
+// encryptIntl and encryptGm (a test checks that the main thread decrypts what it makes) and the
+// same blind indexes as indexOf (a test compares them), as plain JavaScript, so it runs without
+// a TypeScript loader.
 const WORKER_SOURCE = `
 const crypto = require('node:crypto');
 const { parentPort, workerData } = require('node:worker_threads');
-const { suite, key, macKey } = workerData;
+const { suite, key, macKey, indexSuite, indexKey } = workerData;
 let pool = Buffer.alloc(0);
 let at = 0;
 const randomIv = (n) => {
@@ -227,9 +234,33 @@ const encrypt = suite === 'intl'
       const mac = crypto.createHmac('sm3', macKey).update(G1).update(iv).update(body).digest();
       return 'g1:' + Buffer.concat([iv, body, mac]).toString('base64');
     };
-parentPort.on('message', ({ id, plains }) => {
+// HMAC-SHA-256 as two one-shot SHA-256 over the padded key (hmacSha256Hex), or HMAC-SM3.
+const index = indexSuite === 'intl'
+  ? (() => {
+      let inner = Buffer.alloc(64 + 256);
+      const outer = Buffer.alloc(64 + 32);
+      const pad = (buf, byte) => {
+        buf.fill(byte, 0, 64);
+        for (let i = 0; i < indexKey.length; i++) buf[i] = indexKey[i] ^ byte;
+      };
+      pad(inner, 0x36);
+      pad(outer, 0x5c);
+      return (plain) => {
+        if (64 + plain.length * 3 > inner.length) {
+          const grown = Buffer.alloc(64 + plain.length * 3);
+          inner.copy(grown, 0, 0, 64);
+          inner = grown;
+        }
+        const n = inner.write(plain, 64, 'utf8');
+        crypto.hash('sha256', inner.subarray(0, 64 + n), 'buffer').copy(outer, 64);
+        return crypto.hash('sha256', outer, 'hex');
+      };
+    })()
+  : (plain) => 'sm3:' + crypto.createHmac('sm3', indexKey).update(plain).digest('hex');
+parentPort.on('message', ({ id, op, plains }) => {
   try {
-    parentPort.postMessage({ id, out: plains.map((p) => (p === null ? null : encrypt(p))) });
+    const f = op === 'index' ? index : encrypt;
+    parentPort.postMessage({ id, out: plains.map((p) => (p === null ? null : f(p))) });
   } catch (error) {
     parentPort.postMessage({ id, error: String(error) });
   }
@@ -249,13 +280,17 @@ export const MAX_ENCRYPTION_THREADS = 3;
 /** The thread died or could not start (not a value it failed to encrypt). */
 class ThreadFailed extends Error {}
 
+type TWorkerOp = 'encrypt' | 'index';
+
 /**
- * A worker thread encrypting batches of values under one suite's keys; unref'd while idle. When
+ * A worker thread encrypting or blind-indexing batches of values under the keys; unref'd while
+ * idle. When
  * the thread dies or fails to start, its batches reject with ThreadFailed and `onFailure` is
  * called once for it; the next batch starts a new thread.
  */
 const encryptionWorker = (
   suite: TCryptoSuite,
+  indexSuite: TCryptoSuite,
   keys: TKeySet,
   onFailure: (error: unknown) => void,
 ) => {
@@ -263,10 +298,13 @@ const encryptionWorker = (
   let current: { thread: Worker; waiting: Map<number, TJob> } | undefined;
   let next = 0;
   const start = () => {
-    const workerData =
-      suite === 'intl'
+    const workerData = {
+      ...(suite === 'intl'
         ? { suite, key: keys.aesKey.export() }
-        : { suite, key: gmKeys(keys).sm4Key.export(), macKey: gmKeys(keys).macKey.export() };
+        : { suite, key: gmKeys(keys).sm4Key.export(), macKey: gmKeys(keys).macKey.export() }),
+      indexSuite,
+      indexKey: indexSuite === 'intl' ? keys.intlIndexKey : gmKeys(keys).indexKey.export(),
+    };
     const thread = new Worker(WORKER_SOURCE, { eval: true, workerData });
     const waiting = new Map<number, TJob>();
     const self = { thread, waiting };
@@ -294,7 +332,7 @@ const encryptionWorker = (
     thread.unref();
     return self;
   };
-  return (plains: readonly (string | null)[]): Promise<(string | null)[]> => {
+  return (op: TWorkerOp, plains: readonly (string | null)[]): Promise<(string | null)[]> => {
     try {
       current ??= start();
     } catch (error) {
@@ -306,7 +344,7 @@ const encryptionWorker = (
     thread.ref();
     return new Promise((resolve, reject) => {
       waiting.set(id, { resolve, reject });
-      thread.postMessage({ id, plains });
+      thread.postMessage({ id, op, plains });
     });
   };
 };
@@ -335,22 +373,30 @@ export const createFieldCrypto = (
     options.log?.warn({ err: error, threadFailures }, `字段加密线程异常退出或无法启动：${rest}`);
   };
   let inWorker: ReturnType<typeof encryptionWorker> | undefined;
+  const blindIndex = (plain: string) => indexOf(current, indexSuite, plain);
+  /** A batch in the thread, or here when small, when the thread fails or refuses a value. */
+  const many = async (
+    op: TWorkerOp,
+    plains: readonly (string | null)[],
+    here: (plain: string) => string,
+  ) => {
+    if (plains.length >= WORKER_MIN && threadFailures < MAX_ENCRYPTION_THREADS) {
+      inWorker ??= encryptionWorker(suite, indexSuite, current, onThreadFailure);
+      try {
+        return await inWorker(op, plains);
+      } catch {
+        // The thread died or did not start (logged), or refused a value: this batch is
+        // done here (a bad value then throws its own error).
+      }
+    }
+    return plains.map((p) => (p === null ? null : here(p)));
+  };
   return {
     suite,
     indexSuite,
     encrypt,
-    encryptMany: async (plains) => {
-      if (plains.length >= WORKER_MIN && threadFailures < MAX_ENCRYPTION_THREADS) {
-        inWorker ??= encryptionWorker(suite, current, onThreadFailure);
-        try {
-          return await inWorker(plains);
-        } catch {
-          // The thread died or did not start (logged), or refused a value: this batch is
-          // encrypted here (a bad value then throws its own error).
-        }
-      }
-      return plains.map((p) => (p === null ? null : encrypt(p)));
-    },
+    encryptMany: (plains) => many('encrypt', plains, encrypt),
+    blindIndexMany: (plains) => many('index', plains, blindIndex),
     decrypt: (stored) => {
       const prefix = stored.slice(0, 3);
       if (prefix !== 'v1:' && prefix !== 'g1:') {
@@ -366,7 +412,7 @@ export const createFieldCrypto = (
       }
       throw new AppError('INTERNAL', '加密数据无法解密：密钥不符或数据已被篡改');
     },
-    blindIndex: (plain) => indexOf(current, indexSuite, plain),
+    blindIndex,
     keyCheck: () => indexOf(current, indexSuite, 'shegong key check v1'),
     sign: (data) => signWith(current, suite, data),
     verifySignature: (data, signature) => {

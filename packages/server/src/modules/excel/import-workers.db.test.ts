@@ -699,6 +699,53 @@ describe(`worker roster import (${testDbKind()})`, () => {
     expect(Object.keys(history.at(-1).after)).toEqual(['educationLevel']);
   });
 
+  it('a chunk whose write fails while later chunks are in flight: the commit fails, nothing of any chunk is written, the chain stays whole', async () => {
+    const { db } = services.database;
+    const before = [await countOf(worker), await countOf(auditLog), await countOf(archiveItem)];
+    // Four chunks of 5,000 rows; the server refuses a row of the second while the third and
+    // fourth are being read, looked up and encrypted.
+    const rows: unknown[][] = [
+      ['姓名', '身份证号', '学历', '社区代码', '职务', '参加社区工作时间'],
+    ];
+    for (let i = 0; i < 17_000; i++) {
+      const birth = `1970-01-${String(10 + Math.floor(i / 1000)).padStart(2, '0')}`;
+      rows.push([
+        i === 7_000 ? '失败行' : `分块${i}`,
+        fixtureId('640104', birth, i % 1000),
+        '本科',
+        COMMUNITY,
+        '网格员',
+        '2024-01-01',
+      ]);
+    }
+    const file = await buildXlsx([{ name: '花名册', textColumns: [2], rows }]);
+    await db.execute(
+      sql.raw(`create function test_refuse_row() returns trigger language plpgsql as $$
+      begin if new.name = '失败行' then raise exception 'test: row refused'; end if; return new; end $$`),
+    );
+    await db.execute(
+      sql.raw(`create trigger test_refuse_row before insert on worker
+        for each row execute function test_refuse_row()`),
+    );
+    try {
+      await expect(importFile(file, 'stop')).rejects.toThrow(/commit job:.*failed/);
+    } finally {
+      await db.execute(sql.raw('drop trigger test_refuse_row on worker'));
+      await db.execute(sql.raw('drop function test_refuse_row()'));
+    }
+    // Nothing written late either (a chunk in flight writing after the rollback).
+    await new Promise((r) => setTimeout(r, 500));
+    expect([await countOf(worker), await countOf(auditLog), await countOf(archiveItem)]).toEqual(
+      before,
+    );
+    const batches = await queryRows<{ status: string }>(
+      db,
+      sql`select status from import_batch order by created_at desc limit 1`,
+    );
+    expect(batches[0]?.status).toBe('failed');
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
+  }, 180_000);
+
   it('keeps the statistics equal to the raw records and the audit chain whole', async () => {
     const { db } = services.database;
     const rollup = await queryRows<{ code: string; dim: string; value: string; n: number }>(

@@ -200,6 +200,7 @@ type TRow = {
   row: number;
   seq: number;
   w: TCreateWorkerParsed;
+  /** Blind indexes of the 身份证号 and phone: made for the whole chunk (`processChunk`). */
   hash: string;
   phoneHash: string | null;
   birthDate: string;
@@ -284,6 +285,14 @@ export const SNAPSHOT_COLUMNS = [
 const CHUNK = 5000;
 
 /**
+ * Chunks in flight at most while reading goes on: each is looked up, encrypted and made into
+ * COPY lines as soon as it is full, and written after the chunk before it. With one, the main
+ * thread waited for a chunk's lookup, encryption and three COPYs before it read on (1.4–2.8 s
+ * of a 100,000-row import, docs/performance.md, Import, fifth round).
+ */
+const IN_FLIGHT = 3;
+
+/**
  * Workers (花名册), upserted by the blind index of the 身份证号. Rows are checked as they are
  * read and compared with the registry a chunk at a time (one indexed lookup per chunk): a
  * number registered outside the scope is an error, an unchanged worker writes nothing. At a
@@ -300,6 +309,7 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
   const today = todayIso();
   const commit = mode.commit;
   let places: TPlaces;
+  /** First row of each 身份证号 (as checked: one number, one blind index). */
   const seen = new Map<string, { sheet: string; row: number }>();
   /** Fields of each sheet read (a field missing from a sheet is left as it is for its rows). */
   const sheetFields = new Map<string, ReadonlySet<string>>();
@@ -307,8 +317,10 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
   const lateIssues: TImportIssue[] = [];
   const counts = { created: 0, updated: 0, unchanged: 0 };
   let chunk: TRow[] = [];
-  /** The chunk being compared and written: reading goes on meanwhile. */
-  let inFlight: Promise<void> | undefined;
+  /** Chunks being compared and written, oldest first: reading goes on meanwhile. */
+  let inFlight: Promise<void>[] = [];
+  /** The last chunk submitted: the next one writes after it. */
+  let previous: Promise<void> = Promise.resolve();
   // Commit only:
   let audit: TAuditBulkWriter | undefined;
   let reason = '';
@@ -375,10 +387,10 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     return new Map(found.map((f) => [f.hash, f]));
   };
 
-  const writeNew = async (rows: TRow[]) => {
+  /** New workers' COPY lines, audit records and statistics (nothing written yet). */
+  const prepareNew = async (rows: TRow[]) => {
     const workers = new CopyLines();
     const items = new CopyLines();
-    audit ??= await openAuditBulk(database, db);
     // In a worker thread: reading goes on meanwhile.
     const ciphers = await crypto.encryptMany(
       rows.flatMap((r) => [r.w.idNumber, r.w.phone || null]),
@@ -470,6 +482,12 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
         }),
       );
     }
+    return { workers: workers.take(), items: items.take(), created };
+  };
+
+  /** Writes what `prepareNew` made, in the chunks' order (the audit chain is one sequence). */
+  const writeNew = async (prepared: Awaited<ReturnType<typeof prepareNew>>) => {
+    audit ??= await openAuditBulk(database, db);
     // One row of the chain for the chunk's new workers (their snapshots as rows of values).
     await audit.addCreated({
       ...actor,
@@ -477,10 +495,10 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
       reason,
       batchId,
       columns: SNAPSHOT_COLUMNS,
-      records: created,
+      records: prepared.created,
     });
-    await copyText(database, db, 'worker', WORKER_COLUMNS, workers.take());
-    await copyText(database, db, 'archive_item', ARCHIVE_COLUMNS, items.take());
+    await copyText(database, db, 'worker', WORKER_COLUMNS, prepared.workers);
+    await copyText(database, db, 'archive_item', ARCHIVE_COLUMNS, prepared.items);
   };
 
   /** Registered workers whose fields differ: the audit row, the post, education, certificate
@@ -574,8 +592,20 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     await copyText(database, db, 'import_stage_worker', STAGE_COLUMNS, stage);
   };
 
-  /** Compares a chunk with the registry; at a commit, writes what it brings. */
-  const processChunk = async (rows: TRow[]) => {
+  /**
+   * Compares a chunk with the registry; at a commit, writes what it brings once `before` (the
+   * chunk before it) is written — a failed chunk fails the ones after it unwritten.
+   */
+  const processChunk = async (rows: TRow[], before: Promise<void>) => {
+    // In the worker thread of the encryption: reading goes on meanwhile.
+    const hashes = await crypto.blindIndexMany(
+      rows.flatMap((r) => [r.w.idNumber, r.w.phone || null]),
+    );
+    let h = 0;
+    for (const r of rows) {
+      r.hash = hashes[h++]!;
+      r.phoneHash = hashes[h++] ?? null;
+    }
     const registered = await lookup(rows);
     const fresh: TRow[] = [];
     const changed: { r: TRow; old: TRegistered; now: Record<TColumn, unknown> }[] = [];
@@ -604,20 +634,37 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     counts.created += fresh.length;
     counts.updated += changed.length;
     if (!commit) return;
-    if (fresh.length > 0) await writeNew(fresh);
+    const prepared = fresh.length > 0 ? await prepareNew(fresh) : undefined;
+    await before;
+    if (prepared) await writeNew(prepared);
     if (changed.length > 0) await writeChanged(changed);
   };
 
-  const submit = async () => {
+  /**
+   * Starts the rows read so far as a chunk, and waits while `IN_FLIGHT` chunks are (or, with
+   * `all`, until every chunk is done). A failure is thrown once the chunks after it have
+   * settled, so nothing runs on the transaction after the error is handed on.
+   */
+  const submit = async (all = false) => {
     const rows = chunk;
     chunk = [];
-    if (inFlight) await inFlight;
-    inFlight = undefined;
-    if (rows.length === 0) return;
-    const work = processChunk(rows);
-    // Handled when awaited (next submit or check); until then it must not count as unhandled.
-    work.catch(() => undefined);
-    inFlight = work;
+    if (rows.length > 0) {
+      const work = processChunk(rows, previous);
+      // Handled when awaited (here, later); until then it must not count as unhandled.
+      work.catch(() => undefined);
+      previous = work;
+      inFlight.push(work);
+    }
+    while (inFlight.length >= IN_FLIGHT || (all && inFlight.length > 0)) {
+      const oldest = inFlight.shift()!;
+      try {
+        await oldest;
+      } catch (error) {
+        await Promise.allSettled(inFlight);
+        inFlight = [];
+        throw error;
+      }
+    }
   };
 
   return {
@@ -670,8 +717,7 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
       const facts = checkIdNumber(w.idNumber);
       if (!facts.ok)
         return [...issues, issue(record.sheet, record.row, facts.message, { column: idColumn })];
-      const hash = crypto.blindIndex(w.idNumber);
-      const first = seen.get(hash);
+      const first = seen.get(w.idNumber);
       if (first) {
         return [
           ...issues,
@@ -683,14 +729,14 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
           ),
         ];
       }
-      seen.set(hash, { sheet: record.sheet, row: record.row });
+      seen.set(w.idNumber, { sheet: record.sheet, row: record.row });
       chunk.push({
         sheet: record.sheet,
         row: record.row,
         seq: record.seq,
         w,
-        hash,
-        phoneHash: w.phone ? crypto.blindIndex(w.phone) : null,
+        hash: '',
+        phoneHash: null,
         birthDate: facts.facts.birthDate,
         sex: facts.facts.sex,
         community: place.community,
@@ -701,8 +747,7 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     },
 
     check: async () => {
-      await submit();
-      await submit();
+      await submit(true);
       return { issues: lateIssues, ...counts };
     },
 
