@@ -321,6 +321,14 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
   let inFlight: Promise<void>[] = [];
   /** The last chunk submitted: the next one writes after it. */
   let previous: Promise<void> = Promise.resolve();
+  /** The transaction's connection takes one statement at a time (pg 9 refuses a second):
+   * the chunks' lookups and writes take turns here. */
+  let dbTurn: Promise<unknown> = Promise.resolve();
+  const onDb = <T>(fn: () => Promise<T>): Promise<T> => {
+    const turn = dbTurn.then(fn);
+    dbTurn = turn.catch(() => undefined);
+    return turn;
+  };
   // Commit only:
   let audit: TAuditBulkWriter | undefined;
   let reason = '';
@@ -606,7 +614,7 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
       r.hash = hashes[h++]!;
       r.phoneHash = hashes[h++] ?? null;
     }
-    const registered = await lookup(rows);
+    const registered = await onDb(() => lookup(rows));
     const fresh: TRow[] = [];
     const changed: { r: TRow; old: TRegistered; now: Record<TColumn, unknown> }[] = [];
     for (const r of rows) {
@@ -636,8 +644,10 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     if (!commit) return;
     const prepared = fresh.length > 0 ? await prepareNew(fresh) : undefined;
     await before;
-    if (prepared) await writeNew(prepared);
-    if (changed.length > 0) await writeChanged(changed);
+    await onDb(async () => {
+      if (prepared) await writeNew(prepared);
+      if (changed.length > 0) await writeChanged(changed);
+    });
   };
 
   /**
