@@ -72,12 +72,18 @@ type TLoadedRow = TPayWorkerRow & {
   recordLater?: [kind: string, on: string, data: Record<string, unknown>][] | null;
 };
 
-/** The row with its one-off sum as a number and its later changes by kind (in date order). */
-const toWorker = ({ recordLater, ...r }: TLoadedRow): TPayWorkerRow => ({
-  ...r,
-  oneOffFen: Number(r.oneOffFen ?? 0),
-  ...laterChanges((recordLater ?? []).map(([kind, on, data]) => ({ kind, on, data }))),
-});
+/**
+ * The row with its one-off sum as a number and its later changes by kind (in date order), made in
+ * place: the driver's row objects are ours, and a group of streets is read at once (two copies of
+ * each row raised bench/recompute's peak heap, docs/performance.md "Pay recomputation").
+ */
+const toWorker = (r: TLoadedRow): TPayWorkerRow => {
+  r.oneOffFen = Number(r.oneOffFen ?? 0);
+  // Most workers have none: no arrays made for them.
+  if (r.recordLater)
+    Object.assign(r, laterChanges(r.recordLater.map(([kind, on, data]) => ({ kind, on, data }))));
+  return r;
+};
 
 /** Workers in post during the month under the paths (inside the scope), by path. */
 export const loadPayWorkers = async (
