@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { AppError } from '@shegong/shared';
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -116,9 +116,28 @@ export const runMigrations = async (database: TDatabase): Promise<void> => {
     // biome-ignore lint/suspicious/noExplicitAny: the migrator wants the concrete driver type
     await migratePglite(database.db as any, { migrationsFolder });
   } else {
+    const [row] = await queryRows<{ version: string }>(
+      database.db,
+      sql`select current_setting('server_version_num') as version`,
+    );
+    assertPostgresVersion(Number(row?.version));
     // biome-ignore lint/suspicious/noExplicitAny: the migrator wants the concrete driver type
     await migratePg(database.db as any, { migrationsFolder });
   }
+};
+
+/** The oldest PostgreSQL the SQL is written for: `split_part` with a negative field (14). */
+export const MIN_POSTGRES_VERSION = 140000;
+
+/** Refuses, before any migration, a server older than the SQL needs (`server_version_num`). */
+export const assertPostgresVersion = (versionNum: number): void => {
+  if (versionNum >= MIN_POSTGRES_VERSION) return;
+  const major = Math.floor(versionNum / 10000);
+  throw new AppError(
+    'CONFIG_INVALID',
+    `PostgreSQL 版本过低：当前为 ${major}，需要 ${MIN_POSTGRES_VERSION / 10000} 或更高版本`,
+    { where: { key: 'DATABASE_URL' } },
+  );
 };
 
 export const assertDatabaseUrl = (url: string): void => {
