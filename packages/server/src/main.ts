@@ -4,6 +4,7 @@ import { buildApp } from './app.ts';
 import { createServices, ensureDemo, ensureInitialAdmin, ensureRootOrg } from './bootstrap.ts';
 import { loadConfig, type TConfig } from './config.ts';
 import type { TServices } from './context.ts';
+import { startPgliteMaintenance } from './db/pglite-maintenance.ts';
 import { loopTurns } from './http/request-queue.ts';
 import { markInterruptedJobs } from './jobs/jobs.ts';
 import { createLogger } from './logger.ts';
@@ -50,6 +51,11 @@ export const startServer = async (
   });
   // Requests wait while connections are being accepted (http/request-queue.ts, LoopTurns).
   server.on('connection', loopTurns.noteConnection);
+  // PGlite has no autovacuum: the server vacuums and analyzes the tables due (db/pglite-maintenance.ts).
+  const maintenance =
+    services.database.kind === 'pglite'
+      ? startPgliteMaintenance(services.database.db, log)
+      : undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://localhost:${port}`;
@@ -67,6 +73,7 @@ export const startServer = async (
         out(
           `语句取消：已发送 ${cancels.sent} 次（失败 ${cancels.failed} 次，进行中 ${cancels.inflight} 个，同时最多 ${cancels.peak} 个），未取消而运行至结束 ${cancels.skipped} 条（DB_CANCEL_MAX_INFLIGHT = ${cancels.maxInflight}）`,
         );
+      await maintenance?.stop();
       await services.database.close();
       log.info('shegong stopped');
     })();
