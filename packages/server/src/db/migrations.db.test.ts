@@ -83,6 +83,35 @@ describe(`migrations (${testDbKind()})`, () => {
     }
   });
 
+  it('0015 keeps no planner statistics of the ciphertexts and masks (never filtered on), and still those of the name', async () => {
+    let stats: string[] = [];
+    await database.db
+      .transaction(async (tx) => {
+        for (const [id, hash] of [
+          ['0190f000-0000-7000-8000-0000000000c1', 'h-stat-1'],
+          ['0190f000-0000-7000-8000-0000000000c2', 'h-stat-2'],
+        ])
+          await tx.execute(sql`insert into worker (id, name, id_number_cipher, id_number_hash,
+              id_number_masked, phone_cipher, phone_hash, phone_masked, birth_date, sex,
+              education_level, service_started_on, community_code, org_path, county_code)
+            values (${id}, '统计测试', 'c', ${hash}, 'm', 'pc', ${`p-${hash}`}, 'pm', '1990-01-01',
+              '女', '大专', '2018-05-01', '640104001001', '/640104001001/', '640104')`);
+        await tx.execute(sql`analyze worker`);
+        stats = (
+          await queryRows<{ a: string }>(
+            tx,
+            sql`select attname as a from pg_stats where tablename = 'worker' order by 1`,
+          )
+        ).map((r) => r.a);
+        tx.rollback();
+      })
+      .catch(() => undefined);
+    expect(stats).toContain('name');
+    expect(stats).toContain('id_number_hash');
+    for (const c of ['id_number_cipher', 'phone_cipher', 'id_number_masked', 'phone_masked'])
+      expect(stats).not.toContain(c);
+  });
+
   it("0011 gives the records of a worker who moved county the worker's county, and leaves the others", async () => {
     const { db } = database;
     const worker = '0190f000-0000-7000-8000-000000000001';
