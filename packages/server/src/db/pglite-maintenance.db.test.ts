@@ -5,7 +5,8 @@ import { queryRows, type TDatabase } from './client.ts';
 import { startPgliteMaintenance, tablesDue, vacuumDue } from './pglite-maintenance.ts';
 
 // PGlite has no autovacuum; the server does its work by the same thresholds. Run on both
-// databases (the SQL is plain PostgreSQL; this machine's PostgreSQL runs with autovacuum off).
+// databases (the SQL is plain PostgreSQL); the tables keep autovacuum off, so a PostgreSQL with
+// autovacuum on cannot vacuum them first.
 describe(`PGlite maintenance (${testDbKind()})`, () => {
   let database: TDatabase;
   beforeAll(async () => {
@@ -33,7 +34,9 @@ describe(`PGlite maintenance (${testDbKind()})`, () => {
   };
 
   it('vacuums a table whose rows were all updated: dead rows gone, pages all-visible', async () => {
-    await database.db.execute(sql`create table probe (id int primary key, v int)`);
+    await database.db.execute(
+      sql`create table probe (id int primary key, v int) with (autovacuum_enabled = false)`,
+    );
     await database.db.execute(sql`insert into probe select g, g from generate_series(1, 10000) g`);
     await database.db.execute(sql`update probe set v = v + 1`);
     await waitUntilDue('probe');
@@ -50,7 +53,9 @@ describe(`PGlite maintenance (${testDbKind()})`, () => {
   });
 
   it('leaves a table below the thresholds alone', async () => {
-    await database.db.execute(sql`create table quiet (id int primary key)`);
+    await database.db.execute(
+      sql`create table quiet (id int primary key) with (autovacuum_enabled = false)`,
+    );
     await database.db.execute(sql`insert into quiet select g from generate_series(1, 1000) g`);
     // The inserts counted first: a vacuum before they reach the counters would leave them due.
     await waitUntilDue('quiet');
