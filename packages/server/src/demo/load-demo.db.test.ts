@@ -1,10 +1,10 @@
-import { idNumberCheckChar } from '@shegong/shared';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SNAPSHOT_DOCUMENT, verifyAuditChain } from '../audit/audit.ts';
 import type { TServices } from '../context.ts';
 import { queryRows } from '../db/client.ts';
 import { auditLog, worker } from '../db/schema/index.ts';
+import { registerWorker } from '../modules/todo/workflow-fixtures.ts';
 import { createClient, seedDemo, seedUser, type TTestClient } from '../testing/test-app.ts';
 import { createTestServices, testDbKind } from '../testing/test-db.ts';
 
@@ -63,16 +63,11 @@ describe(`demo load (${testDbKind()})`, () => {
     // Before, the rollup was built at the first dashboard only when it looked unbuilt; a worker
     // registered before any dashboard made it look built with that one worker (e2e STATS: 银川市
     // showed 2 workers and no 职数配备率 after the PAY flows had registered two).
-    const first17 = '64010419900101123';
-    const added = await admin.post('/api/workers', {
+    await registerWorker(admin, {
       name: '先登记者',
-      idNumber: first17 + idNumberCheckChar(first17),
       communityCode: '640104001001',
-      postTitle: '网格员',
       serviceStartedOn: '2020-01-01',
-      educationLevel: '大专',
     });
-    expect(added.status, JSON.stringify(added.body)).toBe(201);
     const raw = await queryRows<{ n: number }>(
       services.database.db,
       sql`select count(*)::int as n from worker w
