@@ -27,7 +27,35 @@ export type TDatabase = {
   pool?: pg.Pool;
   /** Counters of the statement cancels of disconnected requests (PostgreSQL mode only). */
   cancels?: TCancelStats;
+  /**
+   * Maintenance that need not hold up an answer (the VACUUM (ANALYZE) after a bulk load), run
+   * after the answer, one task after another; a failure goes to `onError`, never to the caller.
+   * `close` waits for what is queued.
+   */
+  afterwards: (task: () => Promise<unknown>, onError: (error: unknown) => void) => void;
+  /** Resolves when the tasks given to `afterwards` so far have run. */
+  settled: () => Promise<void>;
   close: () => Promise<void>;
+};
+
+/** `afterwards` and `settled` of a database: a queue of one task at a time. */
+const backgroundQueue = (): Pick<TDatabase, 'afterwards' | 'settled'> => {
+  let last: Promise<void> = Promise.resolve();
+  return {
+    afterwards: (task, onError) => {
+      last = last.then(task).then(
+        () => undefined,
+        (error: unknown) => {
+          try {
+            onError(error);
+          } catch {
+            // A failing logger must not break the queue.
+          }
+        },
+      );
+    },
+    settled: () => last,
+  };
 };
 
 const migrationsFolder = path.join(import.meta.dirname, 'migrations');
@@ -71,7 +99,18 @@ export const openDatabase = async (options: TOpenOptions): Promise<TDatabase> =>
       options.log,
     );
     const db = drizzlePg(pool, { schema, logger: statementGate }) as unknown as TExecutor;
-    return { kind: 'postgres', db, pool, cancels, close: () => pool.end() };
+    const background = backgroundQueue();
+    return {
+      kind: 'postgres',
+      db,
+      pool,
+      cancels,
+      ...background,
+      close: async () => {
+        await background.settled();
+        await pool.end();
+      },
+    };
   }
   let lock: TDirLock | undefined;
   if (options.dataDir) {
@@ -94,11 +133,14 @@ export const openDatabase = async (options: TOpenOptions): Promise<TDatabase> =>
         }, CHECKPOINT_MS)
       : undefined;
     checkpoints?.unref();
+    const background = backgroundQueue();
     return {
       kind: 'pglite',
       db,
       pglite,
+      ...background,
       close: async () => {
+        await background.settled();
         clearInterval(checkpoints);
         await pglite.close();
         lock?.release();

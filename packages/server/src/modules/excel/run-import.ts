@@ -341,8 +341,12 @@ export const runImport = async (
         // docs/performance.md, registry list) until autovacuum gets to the table; and the new
         // rows' pages are not yet marked all-visible, so the list's name-search count reads the
         // heap (a page a match) instead of the index alone — PGlite has no autovacuum to mark
-        // them (docs/performance.md, Load: the name-prefix list).
-        await db.execute(sql`vacuum (analyze) worker`);
+        // them (docs/performance.md, Load: the name-prefix list). The rows are committed, so
+        // the answer does not wait for it (0.7–0.95 s at 100,000 rows): it runs right after.
+        database.afterwards(
+          () => db.execute(sql`vacuum (analyze) worker`),
+          (error) => ctx.log.warn({ err: error, batchId }, '导入后整理职工表（vacuum）失败'),
+        );
       }
       return {
         batchId,
