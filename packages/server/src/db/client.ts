@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -5,7 +6,7 @@ import { AppError } from '@shegong/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
@@ -193,3 +194,24 @@ export const assertDatabaseUrl = (url: string): void => {
 /** Runs raw SQL and returns its rows (both drivers answer `{ rows }`). */
 export const queryRows = async <T>(db: TExecutor, query: SQL): Promise<T[]> =>
   ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+
+const dialect = new PgDialect();
+
+/**
+ * `queryRows` as a named (prepared) statement on PostgreSQL: each pooled connection parses and
+ * plans the statement once, and after five executions PostgreSQL may keep one generic plan for
+ * it (plan_cache_mode auto) — so use it only for a statement whose best plan does not depend on
+ * its parameters' values (not, e.g., a `like $1` that must become an index range). The name is
+ * `prefix` and a hash of the SQL text, so each shape of a statement built from filters is
+ * prepared apart. PGlite runs it as `queryRows` does (its driver ignores the name).
+ */
+export const queryRowsPrepared = async <T>(
+  db: TExecutor,
+  prefix: string,
+  query: SQL,
+): Promise<T[]> => {
+  const built = dialect.sqlToQuery(query);
+  const name = `${prefix}_${hash('sha1', built.sql, 'hex').slice(0, 24)}`;
+  const prepared = db._.session.prepareQuery(built, undefined, name, false);
+  return ((await prepared.execute()) as unknown as { rows: T[] }).rows;
+};

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { TScope } from '../../context.ts';
-import { queryRows, type TExecutor } from '../../db/client.ts';
+import { queryRows, queryRowsPrepared, type TExecutor } from '../../db/client.ts';
 import { org, orgFact, orgMove, worker } from '../../db/schema/index.ts';
 import { pathInScope, underPath } from './org-scope.ts';
 
@@ -106,9 +106,12 @@ const withCounts = <T extends TCountColumns>(row: T) => {
  * Undefined outside the scope (→ 404).
  */
 export const findOrgWithCountsInScope = async (db: TExecutor, scope: TScope, code: string) => {
+  // Prepared: the subtree's ranges come from the node's row, so the plan does not depend on the
+  // values (PostgreSQL planned it on every request: ≈ 0.6 ms of backend CPU of ≈ 1.3).
   const row = (
-    await queryRows<TOrgNode & TCountColumns & { effectivePackId: string | null }>(
+    await queryRowsPrepared<TOrgNode & TCountColumns & { effectivePackId: string | null }>(
       db,
+      'org_with_counts',
       sql`select ${nodeColumns},
             (select p.pack_id from org p
               where p.code = any(string_to_array(trim(both '/' from o.path), '/'))

@@ -1,18 +1,24 @@
 import { idNumberCheckChar, todayIso } from '@shegong/shared';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TServices } from '../../context.ts';
+import type { TScope, TServices } from '../../context.ts';
 import { queryRows } from '../../db/client.ts';
 import { archiveItem, auditLog, worker } from '../../db/schema/index.ts';
+import { newId } from '../../security/ids.ts';
 import { createClient, seedDemo, seedUser, type TTestClient } from '../../testing/test-app.ts';
 import { createTestServices, testDbKind } from '../../testing/test-db.ts';
-import { listArchive } from './worker.repo.ts';
+import { findWorkerDetailInScope, findWorkerInScope, listArchive } from './worker.repo.ts';
 import { toArchiveView } from './worker-view.ts';
 
 // 17 digits: county 640104, born 1988-01-DD (DD from n), sequence from n.
 const id17 = (n: number) =>
   `640104198801${String(1 + (n % 28)).padStart(2, '0')}${String(100 + n).slice(-3)}`;
 const validId = (n: number) => id17(n) + idNumberCheckChar(id17(n));
+const scopeOf = (path: string): TScope => ({
+  kind: 'org',
+  path,
+  orgCode: path.split('/').at(-2) as string,
+});
 
 describe(`worker use cases (${testDbKind()})`, () => {
   let services: TServices;
@@ -67,6 +73,42 @@ describe(`worker use cases (${testDbKind()})`, () => {
     const items = await listArchive(services.database.db, res.body.id);
     expect(detail.body.archive).toEqual(items.map(toArchiveView));
     expect(detail.body.archive[0].createdAt).toBe(items[0]!.createdAt);
+  });
+
+  it('reads a worker for its detail page as drizzle maps the row, in scope only', async () => {
+    const { db } = services.database;
+    const res = await admin.post('/api/workers', newWorker({ veteran: true }));
+    await admin.post(`/api/workers/${res.body.id}/archive`, {
+      kind: 'note',
+      startOn: '2025-01-02',
+      data: { text: '走访' },
+    });
+    const street = scopeOf('/000000/640000/640100/640104/640104001000/');
+    // The raw statement's row equals the query builder's (every column, same types).
+    const found = await findWorkerDetailInScope(db, street, res.body.id);
+    expect(found?.worker).toEqual(await findWorkerInScope(db, street, res.body.id));
+    expect(found?.archive).toHaveLength(2);
+    expect(found?.nodes.map((n) => n.code).sort()).toEqual(
+      ['000000', '640000', '640100', '640104', '640104001000', '640104001001'].sort(),
+    );
+    // Several times (a prepared statement's plan may become generic after five), other scopes.
+    for (let i = 0; i < 7; i++) {
+      expect((await findWorkerDetailInScope(db, street, res.body.id))?.worker.id).toBe(res.body.id);
+      expect(
+        await findWorkerDetailInScope(
+          db,
+          scopeOf('/000000/640000/640100/640104/640104002000/'),
+          res.body.id,
+        ),
+      ).toBeUndefined();
+      expect(
+        await findWorkerDetailInScope(
+          db,
+          { ...street, kind: 'self', workerId: newId() },
+          res.body.id,
+        ),
+      ).toBeUndefined();
+    }
   });
 
   it('refuses a bad ID number, a duplicate one and a missing certificate date, naming the field in Chinese', async () => {

@@ -1,7 +1,7 @@
 import type { TWorkerListQuery } from '@shegong/shared';
 import { and, asc, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { TScope } from '../../context.ts';
-import { queryRows, type TExecutor } from '../../db/client.ts';
+import { queryRows, queryRowsPrepared, type TExecutor } from '../../db/client.ts';
 import { archiveItem, auditLog, org, worker } from '../../db/schema/index.ts';
 import { findOrgInScope } from '../org/org.repo.ts';
 import { pathInScope, underPath } from '../org/org-scope.ts';
@@ -26,8 +26,18 @@ export type TWorkerFilters = Omit<TWorkerListQuery, 'after' | 'limit' | 'q' | 'o
   phoneHash?: string;
 };
 
-const filterConditions = (scope: TScope, f: TWorkerFilters): SQL[] => {
-  const conditions: SQL[] = [workerInScope(scope)];
+/**
+ * The filters' conditions with the scope's. `underScopedNode`: the rows are already limited to
+ * the subtree of an org node found inside the scope, so the scope's path condition is implied and
+ * left out (a self-service scope keeps its own record's id) — the list's org-filter branches,
+ * whose statement is then the same for every scope path (see listWorkers).
+ */
+const filterConditions = (scope: TScope, f: TWorkerFilters, underScopedNode = false): SQL[] => {
+  const conditions: SQL[] = underScopedNode
+    ? scope.kind === 'self'
+      ? [eq(worker.id, scope.workerId)]
+      : [sql`true`]
+    : [workerInScope(scope)];
   if (f.status) conditions.push(eq(worker.status, f.status));
   if (f.postTitle) conditions.push(eq(worker.postTitle, f.postTitle));
   if (f.educationLevel) conditions.push(eq(worker.educationLevel, f.educationLevel));
@@ -54,11 +64,13 @@ export type TWorkerListRow = TWorkerRow & {
 
 // Every worker column under its TypeScript name, so the driver's rows are worker rows as drizzle
 // would map them (the same type parsers: dates and timestamps as text, jsonb parsed).
-const listColumns = sql.raw(
-  Object.entries(getTableColumns(worker))
-    .map(([key, column]) => `w.${column.name} as "${key}"`)
-    .join(', '),
-);
+const workerColumnsOf = (table: string) =>
+  sql.raw(
+    Object.entries(getTableColumns(worker))
+      .map(([key, column]) => `${table}.${column.name} as "${key}"`)
+      .join(', '),
+  );
+const listColumns = workerColumnsOf('w');
 
 /**
  * Org levels whose subtree is small against the table (a county's workers at most): for them the
@@ -92,9 +104,10 @@ export const listWorkers = async (
   filters: TWorkerFilters,
   page: { after?: string; limit: number; countCap?: number },
 ): Promise<{ rows: TWorkerListRow[]; orgFound: boolean }> => {
-  const where = and(...filterConditions(scope, filters))!;
-  const after = page.after ? sql` and ${worker.id} > ${page.after}` : sql``;
   const orgCode = filters.orgCode;
+  // Under an org filter the node is looked up in scope (n below), and the workers are read under it.
+  const where = and(...filterConditions(scope, filters, orgCode !== undefined))!;
+  const after = page.after ? sql` and ${worker.id} > ${page.after}` : sql``;
   // The workers under the node n: by the path index for a bounded level, else by the path as a
   // condition the index cannot serve (left(...) = ...), for the primary-key order scan.
   const inBounded = sql`n.bounded and ${underPath(worker.orgPath, sql`n.path`)}`;
@@ -118,15 +131,13 @@ export const listWorkers = async (
              (select 1 from n cross join lateral (select 1 from ${worker} where ${inBroad} and ${where} offset 0) x)
              limit ${page.countCap + 1}) capped)`
         : sql`(select count(*)::int from (select 1 from ${worker} where ${where} limit ${page.countCap + 1}) capped)`;
-  const rows = await queryRows<TWorkerListRow & { orgFound?: boolean }>(
-    db,
-    sql`with ${
-      orgCode
-        ? sql`n as materialized (
+  const statement = sql`with ${
+    orgCode
+      ? sql`n as materialized (
               select path, level in (${BOUNDED_LEVELS}) as bounded from org
                where code = ${orgCode} and ${pathInScope(sql`path`, scope)}),`
-        : sql``
-    }
+      : sql``
+  }
           page as (${pageSql})
         select ${listColumns}, c.name as "communityName", coalesce(s.name, '') as "streetName",
           (select o.pack_id from org o
@@ -137,8 +148,15 @@ export const listWorkers = async (
         from page join ${worker} w on w.id = page.id
         left join org c on c.code = w.community_code
         left join org s on s.code = split_part(w.org_path, '/', -3)
-        order by w.id`,
-  );
+        order by w.id`;
+  // With an org filter and no name prefix the statement's plan does not depend on its values (the
+  // node's range comes from a row, the scope's path is not in the branches): prepared, PostgreSQL
+  // plans it once per connection — planning it cost ≈ 1–2 ms of backend CPU per list, more than
+  // running it for a street. A name prefix must stay a custom plan (`like $1` → index range).
+  const rows =
+    orgCode !== undefined && filters.nameprefix === undefined
+      ? await queryRowsPrepared<TWorkerListRow>(db, 'list_workers', statement)
+      : await queryRows<TWorkerListRow>(db, statement);
   if (rows.length > 0 || !orgCode) return { rows, orgFound: true };
   // An empty page with an org filter: none match, or the node is not in the scope (→ 404).
   return { rows, orgFound: (await findOrgInScope(db, scope, orgCode)) !== undefined };
@@ -158,29 +176,36 @@ export const findWorkerInScope = async (db: TExecutor, scope: TScope, id: string
  * org nodes on its path and its community (name and own pack, for the names and the governing
  * pack) and its archive (by start, then creation), as JSON aggregated beside the row. The archive
  * items carry the same values as `listArchive` (`created_at` as its text, as the driver gives it).
- * The outer columns are written qualified: drizzle leaves a one-table select's columns bare, and a
- * bare "id" in the archive subquery would be the archive item's.
+ * Raw SQL with the worker's columns under their TypeScript names (as the list's), prepared: a
+ * primary-key read whose plan does not depend on its values — PostgreSQL planned it on every
+ * request, and drizzle built its 35-column select.
  */
-export const findWorkerDetailInScope = async (db: TExecutor, scope: TScope, id: string) =>
-  (
-    await db
-      .select({
-        worker,
-        nodes: sql<{ code: string; name: string; packId: string | null }[]>`(
-          select coalesce(json_agg(json_build_object('code', o.code, 'name', o.name, 'packId', o.pack_id)), '[]')
-          from org o
-          where o.code = any(string_to_array(trim(both '/' from "worker"."org_path"), '/') || "worker"."community_code"))`,
-        archive: sql<TArchiveRow[]>`(
-          select coalesce(json_agg(json_build_object('id', a.id, 'workerId', a.worker_id,
+export const findWorkerDetailInScope = async (db: TExecutor, scope: TScope, id: string) => {
+  const [row] = await queryRowsPrepared<
+    TWorkerRow & {
+      nodes: { code: string; name: string; packId: string | null }[];
+      archive: TArchiveRow[];
+    }
+  >(
+    db,
+    'worker_detail',
+    sql`select ${workerColumnsOf('"worker"')},
+          (select coalesce(json_agg(json_build_object('code', o.code, 'name', o.name, 'packId', o.pack_id)), '[]')
+            from org o
+            where o.code = any(string_to_array(trim(both '/' from "worker"."org_path"), '/') || "worker"."community_code")) as nodes,
+          (select coalesce(json_agg(json_build_object('id', a.id, 'workerId', a.worker_id,
             'countyCode', a.county_code, 'kind', a.kind, 'startOn', a.start_on, 'endOn', a.end_on,
             'data', a.data, 'createdBy', a.created_by, 'createdAt', a.created_at::text)
             order by a.start_on, a.created_at), '[]')
-          from archive_item a where a.worker_id = "worker"."id")`,
-      })
-      .from(worker)
-      .where(and(eq(worker.id, id), workerInScope(scope)))
-      .limit(1)
-  )[0];
+            from archive_item a where a.worker_id = "worker"."id") as archive
+        from ${worker}
+        where ${and(eq(worker.id, id), workerInScope(scope))}
+        limit 1`,
+  );
+  if (!row) return undefined;
+  const { nodes, archive, ...rest } = row;
+  return { worker: rest as TWorkerRow, nodes, archive };
+};
 
 /**
  * The audit rows recorded on a worker in scope, in order, with the scope check in the same
