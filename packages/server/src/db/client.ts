@@ -215,3 +215,14 @@ export const queryRowsPrepared = async <T>(
   const prepared = db._.session.prepareQuery(built, undefined, name, false);
   return ((await prepared.execute()) as unknown as { rows: T[] }).rows;
 };
+
+/**
+ * A query builder's statement run as a named (prepared) statement, as `queryRowsPrepared` does
+ * for raw SQL (same caveat: only for a plan that does not depend on the values). The builder's
+ * SQL is built twice (for the name, then to run): ≈ 20 µs for a primary-key read.
+ */
+export const executePrepared = <R>(
+  prefix: string,
+  query: { toSQL(): { sql: string }; prepare(name: string): { execute(): Promise<R> } },
+): Promise<R> =>
+  query.prepare(`${prefix}_${hash('sha1', query.toSQL().sql, 'hex').slice(0, 24)}`).execute();

@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, gte, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import { SNAPSHOT_DOCUMENT, SNAPSHOT_FORMAT } from '../../audit/audit.ts';
 import type { TScope } from '../../context.ts';
-import { queryRows, type TExecutor } from '../../db/client.ts';
+import { queryRowsPrepared, type TExecutor } from '../../db/client.ts';
 import { auditLog } from '../../db/schema/index.ts';
 import { pathInScope } from '../org/org-scope.ts';
 
@@ -107,7 +107,8 @@ export const findImportCreations = async (
   entity: string,
   entityId: string,
 ): Promise<TImportCreation[]> => {
-  const found = await queryRows<{
+  // Prepared: the documents are read backwards by the entity index whatever the bounds' values.
+  const found = await queryRowsPrepared<{
     seq: number | string;
     id: string;
     at: string | Date;
@@ -120,6 +121,7 @@ export const findImportCreations = async (
     values: unknown[];
   }>(
     db,
+    'import_creation',
     sql`select * from (
           select d.seq, d.id, d.at, d.actor_id, d.actor_name, d.reason,
                  coalesce(v.values->>(p.k::int), d.org_path) as org_path,

@@ -35,8 +35,10 @@ export type TOrgNode = Pick<
  * outside the scope (→ 404).
  */
 export const findOrgFamilyInScope = async (db: TExecutor, scope: TScope, code: string) => {
-  const rows = await queryRows<TOrgNode & { role: 'path' | 'child' }>(
+  // Prepared: reads by the primary key and the parent's code, whatever the values.
+  const rows = await queryRowsPrepared<TOrgNode & { role: 'path' | 'child' }>(
     db,
+    'org_family',
     sql`with n as (select path from org where code = ${code} and ${pathInScope(sql`path`, scope)})
         select 'path' as role, o.code, o.parent_code as "parentCode", o.level, o.name, o.path,
                o.pack_id as "packId", o.sort

@@ -1,7 +1,7 @@
 import type { TWorkerListQuery } from '@shegong/shared';
 import { and, asc, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { TScope } from '../../context.ts';
-import { queryRows, queryRowsPrepared, type TExecutor } from '../../db/client.ts';
+import { executePrepared, queryRows, queryRowsPrepared, type TExecutor } from '../../db/client.ts';
 import { archiveItem, auditLog, org, worker } from '../../db/schema/index.ts';
 import { findOrgInScope } from '../org/org.repo.ts';
 import { pathInScope, underPath } from '../org/org-scope.ts';
@@ -162,13 +162,17 @@ export const listWorkers = async (
   return { rows, orgFound: (await findOrgInScope(db, scope, orgCode)) !== undefined };
 };
 
+/** A worker in scope (prepared: a primary-key read, planned once per connection). */
 export const findWorkerInScope = async (db: TExecutor, scope: TScope, id: string) =>
   (
-    await db
-      .select()
-      .from(worker)
-      .where(and(eq(worker.id, id), workerInScope(scope)))
-      .limit(1)
+    await executePrepared(
+      'worker_in_scope',
+      db
+        .select()
+        .from(worker)
+        .where(and(eq(worker.id, id), workerInScope(scope)))
+        .limit(1),
+    )
   )[0];
 
 /**
@@ -214,7 +218,8 @@ export const findWorkerDetailInScope = async (db: TExecutor, scope: TScope, id: 
  * document, see findImportCreations).
  */
 export const listWorkerAuditInScope = async (db: TExecutor, scope: TScope, id: string) => {
-  const rows = await db
+  // Prepared: equality reads by the primary key and the audit log's entity index.
+  const query = db
     .select({
       seq: auditLog.seq,
       at: auditLog.at,
@@ -228,6 +233,7 @@ export const listWorkerAuditInScope = async (db: TExecutor, scope: TScope, id: s
     .leftJoin(auditLog, and(eq(auditLog.entity, 'worker'), eq(auditLog.entityId, id)))
     .where(and(eq(worker.id, id), workerInScope(scope)))
     .orderBy(asc(auditLog.seq));
+  const rows = await executePrepared('worker_audit', query);
   if (rows.length === 0) return undefined;
   return rows.flatMap((r) =>
     r.seq === null || r.at === null || r.action === null || r.actorName === null
