@@ -1,10 +1,14 @@
-// Where a request's time goes on PGlite: opens the load bench's data directory in-process (the
-// server must be stopped), logs every SQL statement (time, rows) and runs each kind of request of
-// the load mix a few times through the app, then prints per request kind the statements it ran.
+// Where a request's time goes: opens the load bench's PGlite data directory in-process (the
+// server must be stopped) or, with --pg, its PostgreSQL database, logs every SQL statement (time,
+// rows) and runs each kind of request of the load mix a few times through the app, then prints
+// per request kind the statements it ran.
 //
 //   node --import tsx bench/load/queries.ts [--data-dir .tmp/bench-load-pglite] [--runs 5]
+//   node --import tsx bench/load/queries.ts --pg [--data-dir .tmp/bench-load-pg]   (bench_load,
+//     or BENCH_LOAD_DB; PG_BASE_URL as run.ts)
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { buildApp } from '../../packages/server/src/app.ts';
 import { createServices } from '../../packages/server/src/bootstrap.ts';
 import { loadConfig } from '../../packages/server/src/config.ts';
@@ -15,39 +19,73 @@ const flag = (name: string, fallback: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1]! : fallback;
 };
-const dataDir = path.resolve(root, flag('--data-dir', '.tmp/bench-load-pglite'));
+const usePg = args.includes('--pg');
+const dataDir = path.resolve(
+  root,
+  flag('--data-dir', usePg ? '.tmp/bench-load-pg' : '.tmp/bench-load-pglite'),
+);
 const runs = Number(flag('--runs', '5'));
+const pgUrl = `${process.env.PG_BASE_URL ?? 'postgres://postgres@127.0.0.1:5432'}/${process.env.BENCH_LOAD_DB ?? 'bench_load'}`;
 
 const config = loadConfig({
   ...process.env,
   DATA_DIR: dataDir,
-  DATABASE_URL: '',
+  DATABASE_URL: usePg ? pgUrl : '',
   LOG_LEVEL: 'warn',
+  // As run.ts: the logins of the runs come from one address (the limits live in the database).
+  LOGIN_RATE_IP_MAX: '1000000',
+  LOGIN_RATE_USER_MAX: '1000000',
 });
-const services = await createServices(config);
-const pglite = services.database.pglite!;
 type TLog = { sql: string; ms: number; rows: number };
 let log: TLog[] = [];
+const record = (text: string, t0: number, r: any) =>
+  log.push({
+    sql: text.replace(/\s+/g, ' ').slice(0, 160),
+    ms: performance.now() - t0,
+    rows: r?.rows?.length ?? 0,
+  });
+if (usePg) {
+  // Every statement of every pooled connection (drizzle passes a config object or a text).
+  const query = pg.Client.prototype.query as any;
+  (pg.Client.prototype as any).query = function (this: pg.Client, ...a: any[]) {
+    const text = typeof a[0] === 'string' ? a[0] : a[0]?.text;
+    const t0 = performance.now();
+    // pg-pool passes a callback (no promise back); a client of a transaction is awaited.
+    const cb = typeof a.at(-1) === 'function' ? a.pop() : undefined;
+    if (cb)
+      a.push((error: unknown, x: any) => {
+        record(text ?? '?', t0, x);
+        cb(error, x);
+      });
+    const r = query.apply(this, a);
+    if (!cb && r && typeof r.then === 'function')
+      r.then(
+        (x: any) => record(text ?? '?', t0, x),
+        () => {},
+      );
+    return r;
+  };
+}
+const services = await createServices(config);
 const wrap = (target: any) => {
   const query = target.query.bind(target);
   target.query = async (text: string, params?: unknown[], opts?: unknown) => {
     const t0 = performance.now();
     const r = await query(text, params, opts);
-    log.push({
-      sql: text.replace(/\s+/g, ' ').slice(0, 160),
-      ms: performance.now() - t0,
-      rows: r.rows?.length ?? 0,
-    });
+    record(text, t0, r);
     return r;
   };
 };
-wrap(pglite);
-const transaction = pglite.transaction.bind(pglite);
-(pglite as any).transaction = (fn: (tx: any) => Promise<unknown>) =>
-  transaction((tx) => {
-    wrap(tx);
-    return fn(tx);
-  });
+if (!usePg) {
+  const pglite = services.database.pglite!;
+  wrap(pglite);
+  const transaction = pglite.transaction.bind(pglite);
+  (pglite as any).transaction = (fn: (tx: any) => Promise<unknown>) =>
+    transaction((tx) => {
+      wrap(tx);
+      return fn(tx);
+    });
+}
 
 const app = buildApp(services);
 const password = fs
@@ -58,7 +96,9 @@ const login = await app.request('/api/auth/login', {
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ username: 'admin', password }),
 });
-const csrf = ((await login.json()) as { csrfToken: string }).csrfToken;
+const loginBody = (await login.json()) as { csrfToken: string };
+if (!login.ok) throw new Error(`login: ${login.status} ${JSON.stringify(loginBody)}`);
+const csrf = loginBody.csrfToken;
 const headers = {
   cookie: login.headers.get('set-cookie')!.split(';')[0]!,
   'x-csrf-token': csrf,
