@@ -9,6 +9,7 @@ import { createClient, seedDemo, seedUser, type TTestClient } from '../../testin
 import { createTestServices, testDbKind } from '../../testing/test-db.ts';
 import { rebuildStatRollup } from '../stats/stat-maintenance.ts';
 import { buildXlsx, fixtureId, importThrough, readXlsx } from './excel-fixtures.ts';
+import { readThreadConfig, readThreadStats } from './read-thread.ts';
 
 // A street admin of 凤凰北街街道 (640104001000) takes in a 花名册 as street offices keep them.
 
@@ -257,6 +258,55 @@ describe(`worker roster import (${testDbKind()})`, () => {
     expect(await countOf(worker)).toBe(workers);
     expect(await countOf(auditLog)).toBe(audits);
     expect(await countOf(archiveItem)).toBe(items);
+  });
+
+  it('reads in the reader thread with the same report, and commits and re-imports from it', async () => {
+    const file = await messyRoster();
+    const here = await importFile(file);
+    const saved = { ...readThreadConfig };
+    // Every file in the thread, from its first row (not read here while the thread starts).
+    readThreadConfig.minBytes = 0;
+    readThreadConfig.readWhileStarting = false;
+    try {
+      const before = readThreadStats.files;
+      const there = await importFile(file);
+      expect(readThreadStats.files).toBe(before + 1);
+      expect(there.batch.counts).toEqual(here.batch.counts);
+      expect(there.issues).toEqual(here.issues);
+      const ids = [31, 32, 33].map((n) => fixtureId('640104', '1991-05-05', n));
+      const fresh = await buildXlsx([
+        {
+          name: '花名册',
+          textColumns: [2],
+          rows: [
+            ['姓名', '身份证号', '学历', '社区', '职务', '参加社区工作时间', '手机号'],
+            ...ids.map((id, i) => [
+              `新人${'甲乙丙'[i]}`,
+              id,
+              '本科',
+              communityName,
+              '网格员',
+              '2021-04-01',
+              `1370000000${i}`,
+            ]),
+          ],
+        },
+      ]);
+      const committed = await importFile(fresh, 'stop');
+      expect(committed.batch).toMatchObject({ status: 'committed' });
+      expect(committed.batch.counts).toMatchObject({ created: 3, updated: 0, invalid: 0 });
+      const b = (await street.get(`/api/workers?q=${ids[1]}`)).body.items[0];
+      expect(b).toMatchObject({
+        name: '新人乙',
+        serviceStartedOn: '2021-04-01',
+        postTitle: '网格员',
+      });
+      const again = await importFile(fresh, 'stop');
+      expect(again.batch.counts).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
+      expect(readThreadStats.files).toBe(before + 5);
+    } finally {
+      Object.assign(readThreadConfig, saved);
+    }
   });
 
   it('"stop on any error" writes nothing while one row is wrong', async () => {

@@ -1,11 +1,9 @@
 import {
-  checkIdNumber,
   maskIdNumber,
   maskPhone,
   type TCreateWorkerParsed,
   type TImportIssue,
   todayIso,
-  ZCreateWorker,
 } from '@shegong/shared';
 import { sql } from 'drizzle-orm';
 import { openAuditBulk, type TAuditBulkWriter, type TCreatedRecord } from '../../audit/audit.ts';
@@ -22,14 +20,10 @@ import {
 import { datedChangeItems, type TDatedFields } from '../worker/dated-changes.ts';
 import { alignRecordsToWorkerCounty } from '../worker/worker.repo.ts';
 import { CopyLines, copyText, textLine } from './copy.ts';
-import {
-  missingColumns,
-  type TImporterFactory,
-  type TKindImporter,
-  zodIssues,
-} from './importer.ts';
-import { issue, type TMappedColumn, type TSheetLayout } from './parse-file.ts';
+import { missingColumns, type TImporterFactory, type TKindImporter } from './importer.ts';
+import { issue, type TMappedColumn, type TRecord, type TSheetLayout } from './parse-file.ts';
 import { loadPlaces, type TPlace, type TPlaces } from './places.ts';
+import { type TWorkerRowCheck, workerRowCheck } from './worker-row-check.ts';
 
 /** Columns of a new worker, as COPY'd. The rest take their defaults. */
 const WORKER_COLUMNS = [
@@ -309,6 +303,7 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
   const today = todayIso();
   const commit = mode.commit;
   let places: TPlaces;
+  let rowCheck: (record: TRecord, layout: TSheetLayout) => TWorkerRowCheck;
   /** First row of each 身份证号 (as checked: one number, one blind index). */
   const seen = new Map<string, { sheet: string; row: number }>();
   /** Fields of each sheet read (a field missing from a sheet is left as it is for its rows). */
@@ -690,43 +685,19 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     prepare: async (why) => {
       reason = why;
       places = await loadPlaces(db, ctx.actor.scope);
+      rowCheck = workerRowCheck(places, spec);
     },
 
+    rowCheckData: () => ({ places: places.rows }),
+
     add: (record, layout) => {
-      const v = record.values;
-      const issues = [...record.issues];
-      const place = places.resolveCommunity(v, layout, record);
-      if (place.issue) {
-        issues.push(place.issue);
-        record.badFields.add(
-          place.issue.field === 'gridName' ? 'gridCode' : (place.issue.field ?? ''),
-        );
-        if (place.issue.field === 'communityName') record.badFields.add('communityCode');
-      }
-      const input: Record<string, unknown> = {};
-      for (const k in v) {
-        if (k !== 'communityName' && k !== 'streetName' && k !== 'gridName') input[k] = v[k];
-      }
-      if (place.communityCode) input.communityCode = place.communityCode;
-      if (place.gridCode) input.gridCode = place.gridCode;
-      const parsed = ZCreateWorker.safeParse(input);
-      if (!parsed.success) {
-        issues.push(
-          ...zodIssues(record, layout, spec, parsed.error, {
-            communityCode: ['communityName'],
-            gridCode: ['gridName'],
-          }),
-        );
-      }
-      if (issues.some((i) => i.severity === 'error') || !parsed.success || !place.community) {
-        return issues;
-      }
-      const w = parsed.data;
+      const checked =
+        (record.checked?.row as TWorkerRowCheck | undefined) ?? rowCheck(record, layout);
+      const { issues, valid } = checked;
+      if (!valid) return issues;
+      const { w } = valid;
       const idColumn = layout.byField.get('idNumber');
       if (idColumn) idColumns.set(record.sheet, idColumn);
-      const facts = checkIdNumber(w.idNumber);
-      if (!facts.ok)
-        return [...issues, issue(record.sheet, record.row, facts.message, { column: idColumn })];
       const first = seen.get(w.idNumber);
       if (first) {
         return [
@@ -747,9 +718,9 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
         w,
         hash: '',
         phoneHash: null,
-        birthDate: facts.facts.birthDate,
-        sex: facts.facts.sex,
-        community: place.community,
+        birthDate: valid.birthDate,
+        sex: valid.sex,
+        community: places.byCode.get(valid.communityCode)!,
         fields: sheetFields.get(record.sheet) ?? new Set(),
       });
       if (chunk.length >= CHUNK) return submit().then(() => issues);

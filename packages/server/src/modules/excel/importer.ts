@@ -15,6 +15,9 @@ export type TKindImporter = {
   checkColumns: (layout: TSheetLayout) => string[];
   /** Loads what row checks need (the org tree of the scope, …); `reason` goes on audit rows. */
   prepare: (reason: string) => Promise<void>;
+  /** After `prepare`: the data of the kind's row check, for the reader's thread
+   * (`ROW_CHECKS` of read-thread-worker.ts), which then gives `add` records with `checked.row`. */
+  rowCheckData?: () => unknown;
   /** Checks one record; a valid one is kept (or, at a commit, may be written already). Returns
    * its problems — a promise only when it had to wait (bulk importers: an await per row of a
    * 100,000-row file costs more than the row's checks). */

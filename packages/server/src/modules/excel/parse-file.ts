@@ -22,6 +22,13 @@ export type TRecord = {
   /** Fields whose cell could not be read (the message is in `issues`). */
   badFields: Set<string>;
   issues: TImportIssue[];
+  /**
+   * Set when the record was read in the reader's thread (`read-thread.ts`), which runs the
+   * checks that need no database there: `example` — the template's example row; `row` — the
+   * kind's own row check (`TKindImporter.rowCheck`), whose result replaces `values`, `issues`
+   * and `badFields` (left empty, not to be copied between the threads).
+   */
+  checked?: { example: boolean; row?: unknown };
 };
 
 export type TSheetLayout = {
@@ -126,12 +133,13 @@ const isBlank = (row: TSheetRow, layout: TSheetLayout) =>
 const isTotalRow = (row: TSheetRow) =>
   row.cells.some((c) => c.kind === 'text' && TOTAL_WORDS.has(c.text.replace(/\s/g, '')));
 
-type TReadOptions = {
+export type TReadOptions = {
   fileName: string;
   issues: TImportIssue[];
   onBytes?: (read: number) => void;
-  /** Called with each sheet's layout before its rows; returns false to skip the sheet. */
-  onLayout?: (layout: TSheetLayout) => boolean;
+  /** Called with each sheet's layout before its rows; returns false to skip the sheet (a
+   * promise when the answer comes from another thread, see `read-thread.ts`). */
+  onLayout?: (layout: TSheetLayout) => boolean | Promise<boolean>;
 };
 
 /**
@@ -163,7 +171,7 @@ export async function* readRecordBatches(
   let skipSheet = false;
   let sheetsWithHeader = 0;
 
-  const decideHeader = (): void => {
+  const decideHeader = async (): Promise<void> => {
     let best: TSheetRow | undefined;
     let bestScore = 1;
     for (const row of pending) {
@@ -192,7 +200,7 @@ export async function* readRecordBatches(
     }
     layout = layoutOf(best, match, issues);
     sheetsWithHeader++;
-    skipSheet = options.onLayout ? !options.onLayout(layout) : false;
+    skipSheet = options.onLayout ? !(await options.onLayout(layout)) : false;
     pending = pending.filter((r) => r.row > best.row);
   };
 
@@ -239,7 +247,7 @@ export async function* readRecordBatches(
     const out: TRecord[] = [];
     for (const row of rows) {
       if (row.sheet !== sheet) {
-        if (sheet !== undefined && !layout && !skipSheet) decideHeader();
+        if (sheet !== undefined && !layout && !skipSheet) await decideHeader();
         recordsOf(pending, out);
         sheet = row.sheet;
         pending = [];
@@ -250,7 +258,7 @@ export async function* readRecordBatches(
       if (!layout) {
         pending.push(row);
         if (pending.length < HEADER_SCAN) continue;
-        decideHeader();
+        await decideHeader();
         recordsOf(pending, out);
         pending = [];
         continue;
@@ -259,7 +267,7 @@ export async function* readRecordBatches(
     }
     if (out.length > 0) yield out;
   }
-  if (sheet !== undefined && !layout && !skipSheet) decideHeader();
+  if (sheet !== undefined && !layout && !skipSheet) await decideHeader();
   const rest: TRecord[] = [];
   recordsOf(pending, rest);
   if (rest.length > 0) yield rest;

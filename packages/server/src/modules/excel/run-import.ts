@@ -26,8 +26,10 @@ import { archiveImporter } from './import-archive.ts';
 import { orgImporter } from './import-orgs.ts';
 import { workerImporter } from './import-workers.ts';
 import type { TImporterFactory, TImportMode, TKindImporter } from './importer.ts';
-import { issue, readRecordBatches, type TSheetLayout } from './parse-file.ts';
+import { issue, type TSheetLayout } from './parse-file.ts';
 import { sniffFormat } from './read-sheet.ts';
+import { readRecordBatchesInThread, warmReadThread } from './read-thread.ts';
+import { recordChecks } from './record-checks.ts';
 
 const IMPORTERS: Record<TImportKind, TImporterFactory> = {
   workers: workerImporter,
@@ -35,15 +37,6 @@ const IMPORTERS: Record<TImportKind, TImporterFactory> = {
   grids: orgImporter('grid'),
   assessments: archiveImporter('assessment'),
   trainings: archiveImporter('training'),
-};
-
-/** Cells that identify the template's example row, per kind. */
-const EXAMPLE_KEYS: Record<TImportKind, string[]> = {
-  workers: ['name', 'idNumber'],
-  communities: ['code', 'name'],
-  grids: ['code', 'name'],
-  assessments: ['idNumber', 'name'],
-  trainings: ['idNumber', 'name'],
 };
 
 export type TImportProgress = {
@@ -83,6 +76,8 @@ export const createImportBatch = async (
     );
   }
   sniffFormat(input.file);
+  // Its check follows: a large file's reader thread loads its modules meanwhile.
+  warmReadThread(input.file.length);
   const node = await findOrgInScope(ctx.db, ctx.actor.scope, input.orgCode);
   if (!node)
     throw new AppError('NOT_FOUND', `机构 ${input.orgCode} 不存在`, { where: { field: 'org' } });
@@ -165,11 +160,13 @@ const readAndCheck = async (
   let rows = 0;
   let percent = 0;
   const layouts = new Map<string, TSheetLayout>();
-  const exampleValues = EXAMPLE_KEYS[kind].map(
-    (f) => [f, String(spec.columns.find((c) => c.field === f)?.example ?? '')] as const,
-  );
-  const hasExample = exampleValues.every(([, ex]) => ex !== '');
-  for await (const records of readRecordBatches(file, spec, {
+  const checks = recordChecks(kind, spec);
+  // A large file is read in a worker thread, which also runs the checks that need no database
+  // (`record.checked`); the rest, and the writes, happen here.
+  for await (const records of readRecordBatchesInThread(file, spec, {
+    kind,
+    rowCheck: importer.rowCheckData?.(),
+    log: ctx.log,
     fileName: batch.fileName,
     issues,
     onBytes: (read) => {
@@ -188,26 +185,12 @@ const readAndCheck = async (
   })) {
     for (const record of records) {
       const layout = layouts.get(record.sheet)!;
-      const example =
-        hasExample && exampleValues.every(([f, ex]) => String(record.values[f] ?? '') === ex);
-      if (example) {
-        issues.push(
-          issue(record.sheet, record.row, '模板中的示例行，已跳过', { severity: 'warning' }),
-        );
+      if (record.checked ? record.checked.example : checks.isExample(record)) {
+        issues.push(checks.exampleIssue(record));
         continue;
       }
       rows++;
-      // Required cells left empty: said once, in Chinese, before the schema says it its way.
-      for (const c of layout.columns) {
-        if (
-          c.column.required &&
-          record.values[c.column.field] === undefined &&
-          !record.badFields.has(c.column.field)
-        ) {
-          record.badFields.add(c.column.field);
-          record.issues.push(issue(record.sheet, record.row, `${c.header}：必填`, { column: c }));
-        }
-      }
+      if (!record.checked) checks.markRequired(record, layout);
       const added = importer.add(record, layout);
       const found = Array.isArray(added) ? added : await added;
       issues.push(...found);
@@ -267,6 +250,8 @@ export const runImport = async (
   onProgress: (p: TImportProgress) => Promise<void> | void = () => {},
 ): Promise<TImportOutcome> => {
   const { batch, file } = await loadBatch(ctx0, batchId);
+  // Its modules load while the batch is marked and the importer prepared.
+  warmReadThread(file.length);
   if (commit && batch.status === 'committed') {
     throw new AppError('CONFLICT', '该批次已导入；如需再次导入，请重新上传文件');
   }
