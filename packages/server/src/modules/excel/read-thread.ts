@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
   AppError,
@@ -65,9 +66,14 @@ export type TFromThread =
     ));
 
 export const readThreadConfig = {
-  /** Smaller files are read in the calling thread: a thread takes 0.3–0.8 s to load its modules
-   * (tsx and zod), the reading of a 1 MB file (about 20,000 rows) about as long. */
-  minBytes: 1024 * 1024,
+  /**
+   * Smaller files are read in the calling thread: a thread takes 0.3–1 s to load its modules
+   * (tsx and zod), the reading of a 1 MB file (about 20,000 rows) about as long. With fewer than
+   * 4 cores no file is: the thread's own CPU (loading, and copying the records between the
+   * threads: about 1.4 s of a 100,000-row import) competes with PostgreSQL and the encryption
+   * thread, and on 2 cores the import took longer (docs/performance.md, Import, sixth round).
+   */
+  minBytes: os.availableParallelism() >= 4 ? 1024 * 1024 : Number.POSITIVE_INFINITY,
   /** Batches in flight between the threads (a few hundred rows each, one per 64 KB of sheet
    * XML): bounds the memory, and lets the thread read on while the importer waits for a chunk's
    * writes. */
