@@ -182,7 +182,7 @@ export const findWorkerInScope = async (db: TExecutor, scope: TScope, id: string
  * items carry the same values as `listArchive` (`created_at` as its text, as the driver gives it).
  * Raw SQL with the worker's columns under their TypeScript names (as the list's), prepared: a
  * primary-key read whose plan does not depend on its values — PostgreSQL planned it on every
- * request, and drizzle built its 35-column select.
+ * request, and drizzle built its 33-column select.
  */
 export const findWorkerDetailInScope = async (db: TExecutor, scope: TScope, id: string) => {
   const [row] = await queryRowsPrepared<
