@@ -67,8 +67,8 @@ export type TFromThread =
 
 export const readThreadConfig = {
   /**
-   * Smaller files are read in the calling thread: a thread takes 0.3–1 s to load its modules
-   * (tsx and zod), the reading of a 1 MB file (about 20,000 rows) about as long. With fewer than
+   * Smaller files are read in the calling thread: a new thread took 0.7–1.9 s to load its
+   * modules (tsx and zod) at load 2–3, longer than reading a 1 MB file (about 20,000 rows). With fewer than
    * 4 cores no file is: the thread's own CPU (loading, and copying the records between the
    * threads: about 1.4 s of a 100,000-row import) competes with PostgreSQL and the encryption
    * thread, and on 2 cores the import took longer (docs/performance.md, Import, sixth round).
