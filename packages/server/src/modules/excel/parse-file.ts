@@ -25,7 +25,7 @@ export type TRecord = {
   /**
    * Set when the record was read in the reader's thread (`read-thread.ts`), which runs the
    * checks that need no database there: `example` — the template's example row; `row` — the
-   * kind's own row check (`TKindImporter.rowCheck`), whose result replaces `values`, `issues`
+   * kind's own row check (`TKindImporter.rowCheckData`), whose result replaces `values`, `issues`
    * and `badFields` (left empty, not to be copied between the threads).
    */
   checked?: { example: boolean; row?: unknown };

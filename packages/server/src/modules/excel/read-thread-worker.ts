@@ -15,7 +15,7 @@ import { workerRowCheck } from './worker-row-check.ts';
 // The reader's thread: reads a file into records, runs the checks that need no database, and
 // posts the records a batch at a time (see read-thread.ts for the calling side).
 
-/** The kinds' row checks, made from the data their importer gives (`TKindImporter.rowCheck`). */
+/** The kinds' row checks, made from the data their importer gives (`TKindImporter.rowCheckData`). */
 const ROW_CHECKS: Partial<
   Record<
     TImportKind,

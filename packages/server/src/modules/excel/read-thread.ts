@@ -28,7 +28,7 @@ export type TStartRead = {
   file: Uint8Array;
   fileName: string;
   kind: TImportKind;
-  /** The data of the kind's row check (`TKindImporter.rowCheck`), if it has one. */
+  /** The data of the kind's row check (`TKindImporter.rowCheckData`), if it has one. */
   rowCheck?: unknown;
   /** Batches the thread may post before the caller asks for more. */
   ahead: number;
