@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '@shegong/shared';
 import type { TLogger } from '../logger.ts';
 import { assertSuiteAvailable, deriveKey, macBytes, type TCryptoSuite } from './crypto-suite.ts';
+import { hmacSha256Hex } from './hmac-sha256.mjs';
 
 /**
  * Encryption of personal data at rest (身份证号, phone), and a keyed hash (blind index) to find
@@ -83,33 +84,6 @@ const assertMasterKey = (key: Buffer) => {
       where: { key: 'SHEGONG_DATA_KEY' },
     });
   }
-};
-
-/**
- * HMAC-SHA-256 (RFC 2104) under a key of at most 64 bytes, as hex: two one-shot SHA-256 over
- * the padded key and the value, in buffers kept between calls. The same digest as
- * `createHmac('sha256', key)` (a test checks it) at about two thirds of the cost of building an
- * Hmac object per value, which a bulk import does twice a row.
- */
-const hmacSha256Hex = (key: Buffer) => {
-  let inner = Buffer.alloc(64 + 256);
-  const outer = Buffer.alloc(64 + 32);
-  const pad = (buf: Buffer, byte: number) => {
-    buf.fill(byte, 0, 64);
-    for (let i = 0; i < key.length; i++) buf[i] = key[i]! ^ byte;
-  };
-  pad(inner, 0x36);
-  pad(outer, 0x5c);
-  return (plain: string): string => {
-    if (64 + plain.length * 3 > inner.length) {
-      const grown = Buffer.alloc(64 + plain.length * 3);
-      inner.copy(grown, 0, 0, 64);
-      inner = grown;
-    }
-    const n = inner.write(plain, 64, 'utf8');
-    crypto.hash('sha256', inner.subarray(0, 64 + n), 'buffer').copy(outer, 64);
-    return crypto.hash('sha256', outer, 'hex');
-  };
 };
 
 const keySet = (master: Buffer): TKeySet => {
@@ -203,69 +177,8 @@ const signWith = (keys: TKeySet, suite: TCryptoSuite, data: string): string =>
     ? `intl:${macBytes('intl', keys.intlSignKey, data).toString('hex')}`
     : `gm:${macBytes('gm', gmKeys(keys).signKey, data).toString('hex')}`;
 
-// The worker thread of `encryptMany` and `blindIndexMany`: the same two encryptions as
-// encryptIntl and encryptGm (a test checks that the main thread decrypts what it makes) and the
-// same blind indexes as indexOf (a test compares them), as plain JavaScript, so it runs without
-// a TypeScript loader.
-const WORKER_SOURCE = `
-const crypto = require('node:crypto');
-const { parentPort, workerData } = require('node:worker_threads');
-const { suite, key, macKey, indexSuite, indexKey } = workerData;
-let pool = Buffer.alloc(0);
-let at = 0;
-const randomIv = (n) => {
-  if (at + n > pool.length) { pool = crypto.randomBytes(16 * 1024); at = 0; }
-  const iv = pool.subarray(at, at + n);
-  at += n;
-  return iv;
-};
-const G1 = Buffer.from('g1:');
-const encrypt = suite === 'intl'
-  ? (plain) => {
-      const iv = randomIv(12);
-      const c = crypto.createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      return 'v1:' + Buffer.concat([iv, c.getAuthTag(), body]).toString('base64');
-    }
-  : (plain) => {
-      const iv = randomIv(16);
-      const c = crypto.createCipheriv('sm4-cbc', key, iv);
-      const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-      const mac = crypto.createHmac('sm3', macKey).update(G1).update(iv).update(body).digest();
-      return 'g1:' + Buffer.concat([iv, body, mac]).toString('base64');
-    };
-// HMAC-SHA-256 as two one-shot SHA-256 over the padded key (hmacSha256Hex), or HMAC-SM3.
-const index = indexSuite === 'intl'
-  ? (() => {
-      let inner = Buffer.alloc(64 + 256);
-      const outer = Buffer.alloc(64 + 32);
-      const pad = (buf, byte) => {
-        buf.fill(byte, 0, 64);
-        for (let i = 0; i < indexKey.length; i++) buf[i] = indexKey[i] ^ byte;
-      };
-      pad(inner, 0x36);
-      pad(outer, 0x5c);
-      return (plain) => {
-        if (64 + plain.length * 3 > inner.length) {
-          const grown = Buffer.alloc(64 + plain.length * 3);
-          inner.copy(grown, 0, 0, 64);
-          inner = grown;
-        }
-        const n = inner.write(plain, 64, 'utf8');
-        crypto.hash('sha256', inner.subarray(0, 64 + n), 'buffer').copy(outer, 64);
-        return crypto.hash('sha256', outer, 'hex');
-      };
-    })()
-  : (plain) => 'sm3:' + crypto.createHmac('sm3', indexKey).update(plain).digest('hex');
-parentPort.on('message', ({ id, op, plains }) => {
-  try {
-    const f = op === 'index' ? index : encrypt;
-    parentPort.postMessage({ id, out: plains.map((p) => (p === null ? null : f(p))) });
-  } catch (error) {
-    parentPort.postMessage({ id, error: String(error) });
-  }
-});
-`;
+/** The encryption thread's entry (plain JavaScript: a thread gets no TypeScript loader). */
+const THREAD_ENTRY = new URL('./field-crypto-thread.mjs', import.meta.url);
 
 /** Values below which `encryptMany` encrypts in the calling thread (the trip costs more). */
 const WORKER_MIN = 1000;
@@ -305,7 +218,7 @@ const encryptionWorker = (
       indexSuite,
       indexKey: indexSuite === 'intl' ? keys.intlIndexKey : gmKeys(keys).indexKey.export(),
     };
-    const thread = new Worker(WORKER_SOURCE, { eval: true, workerData });
+    const thread = new Worker(THREAD_ENTRY, { workerData });
     const waiting = new Map<number, TJob>();
     const self = { thread, waiting };
     let failed = false;
