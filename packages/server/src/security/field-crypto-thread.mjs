@@ -1,40 +1,16 @@
-// The worker thread of `encryptMany` and `blindIndexMany` (field-crypto.ts): the same two
-// encryptions as encryptIntl and encryptGm (a test checks that the main thread decrypts what it
-// makes) and the same blind indexes as indexOf (a test compares them), as plain JavaScript, so
-// it runs without a TypeScript loader.
+// The worker thread of `encryptMany` and `blindIndexMany` (field-crypto.ts): the encryptions and
+// blind indexes of field-crypto-core.mjs, as field-crypto.ts makes them (tests compare them),
+// loaded as plain JavaScript, without a TypeScript loader.
 import crypto from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { hmacSha256Hex } from './hmac-sha256.mjs';
+import { encryptAesGcm, encryptSm4Cbc, hmacSha256Hex } from './field-crypto-core.mjs';
 
 const { suite, key, macKey, indexSuite, indexKey } = workerData;
-let pool = Buffer.alloc(0);
-let at = 0;
-const randomIv = (n) => {
-  if (at + n > pool.length) {
-    pool = crypto.randomBytes(16 * 1024);
-    at = 0;
-  }
-  const iv = pool.subarray(at, at + n);
-  at += n;
-  return iv;
-};
-const G1 = Buffer.from('g1:');
 const encrypt =
   suite === 'intl'
-    ? (plain) => {
-        const iv = randomIv(12);
-        const c = crypto.createCipheriv('aes-256-gcm', key, iv);
-        const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-        return `v1:${Buffer.concat([iv, c.getAuthTag(), body]).toString('base64')}`;
-      }
-    : (plain) => {
-        const iv = randomIv(16);
-        const c = crypto.createCipheriv('sm4-cbc', key, iv);
-        const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
-        const mac = crypto.createHmac('sm3', macKey).update(G1).update(iv).update(body).digest();
-        return `g1:${Buffer.concat([iv, body, mac]).toString('base64')}`;
-      };
-// HMAC-SHA-256 (hmac-sha256.mjs, as indexOf), or HMAC-SM3.
+    ? (plain) => encryptAesGcm(key, plain)
+    : (plain) => encryptSm4Cbc(key, macKey, plain);
+// HMAC-SHA-256 (as indexOf), or HMAC-SM3.
 const index =
   indexSuite === 'intl'
     ? hmacSha256Hex(indexKey)

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '@shegong/shared';
 import type { TLogger } from '../logger.ts';
 import { assertSuiteAvailable, deriveKey, macBytes, type TCryptoSuite } from './crypto-suite.ts';
-import { hmacSha256Hex } from './hmac-sha256.mjs';
+import { encryptAesGcm, encryptSm4Cbc, G1, hmacSha256Hex } from './field-crypto-core.mjs';
 
 /**
  * Encryption of personal data at rest (身份证号, phone), and a keyed hash (blind index) to find
@@ -115,26 +115,7 @@ const gmKeys = (keys: TKeySet) => {
   return keys.gm!;
 };
 
-/** Random bytes for IVs, drawn from the CSPRNG 16 KB at a time: a `randomBytes` call per value
- * cost about as much as the encryption itself. Each IV is used once, as from `randomBytes`. */
-let ivPool = Buffer.alloc(0);
-let ivAt = 0;
-const randomIv = (length: number): Buffer => {
-  if (ivAt + length > ivPool.length) {
-    ivPool = crypto.randomBytes(16 * 1024);
-    ivAt = 0;
-  }
-  const iv = ivPool.subarray(ivAt, ivAt + length);
-  ivAt += length;
-  return iv;
-};
-
-const encryptIntl = (keys: TKeySet, plain: string): string => {
-  const iv = randomIv(12);
-  const cipher = crypto.createCipheriv('aes-256-gcm', keys.aesKey, iv);
-  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return `v1:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64')}`;
-};
+const encryptIntl = (keys: TKeySet, plain: string): string => encryptAesGcm(keys.aesKey, plain);
 
 const decryptIntl = (keys: TKeySet, raw: Buffer): string => {
   const decipher = crypto.createDecipheriv('aes-256-gcm', keys.aesKey, raw.subarray(0, 12));
@@ -142,15 +123,9 @@ const decryptIntl = (keys: TKeySet, raw: Buffer): string => {
   return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
 };
 
-const G1 = Buffer.from('g1:');
-
 const encryptGm = (keys: TKeySet, plain: string): string => {
   const k = gmKeys(keys);
-  const iv = randomIv(16);
-  const cipher = crypto.createCipheriv('sm4-cbc', k.sm4Key, iv);
-  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  const mac = macBytes('gm', k.macKey, G1, iv, body);
-  return `g1:${Buffer.concat([iv, body, mac]).toString('base64')}`;
+  return encryptSm4Cbc(k.sm4Key, k.macKey, plain);
 };
 
 const decryptGm = (keys: TKeySet, raw: Buffer): string => {
