@@ -108,32 +108,45 @@ describe('the sheet XML scanner against saxes', () => {
       { maxLength: 6 },
     )
     .map((parts) => parts.join(''));
-  type TNode = { name: string; attrs: [string, string, string][]; kids: (TNode | string)[] };
-  const nameArb = fc.constantFrom('row', 'c', 'v', 'is', 't', 'f', 'x:c', 'x:v', 'rPh', 'ext');
+  type TNode = {
+    name: string;
+    attrs: [string, string, string, string][];
+    kids: (TNode | string)[];
+    /** White space before the end of the close tag. */
+    closeSpace: string;
+  };
+  // The names the scanner gives as constants, prefixed or not, and names close to them.
+  const nameArb = fc.constantFrom(
+    ...['row', 'c', 'v', 'is', 't', 'f', 'x:c', 'x:v', 'rPh', 'ext', 'x:row', 'x:is', 'x:rPh'],
+    ...['x:t', 'rows', 'roww', 'ro', 'i', 'in', 'cc', 'iss', 'rph', 'rPx', 'V'],
+  );
   const attrArb = fc.tuple(
-    fc.constantFrom('r', 's', 't', 'spans', 'x14ac:dyDescent', 'note'),
+    fc.constantFrom('r', 's', 't', 'spans', 'x14ac:dyDescent', 'note', 'x:r', 'rs', 'T', 'u'),
     fc.stringMatching(/^[A-Za-z0-9 &<>:.]{0,6}$/),
     fc.constantFrom('"', "'"),
+    // White space around `=`.
+    fc.constantFrom('', ' ', '\n\t'),
   );
   const nodeArb: fc.Arbitrary<TNode> = fc.letrec<{ node: TNode }>((tie) => ({
     node: fc.record({
       name: nameArb,
       attrs: fc.uniqueArray(attrArb, { selector: (a) => a[0], maxLength: 3 }),
       kids: fc.array(fc.oneof({ depthSize: 'small' }, textArb, tie('node')), { maxLength: 4 }),
+      closeSpace: fc.constantFrom('', '', ' ', '\n'),
     }),
   })).node;
   const other = fc.constantFrom('<!-- 注释 <c> -->', '<?pi x?>', '<![CDATA[<v>&amp;]]>', '');
   const serialise = (n: TNode, extra: string): string => {
     const attrs = n.attrs
       .map(
-        ([k, v, q]) =>
-          ` ${k}=${q}${escapeXml(v).replace(q === '"' ? /"/g : /'/g, q === '"' ? '&quot;' : '&apos;')}${q}`,
+        ([k, v, q, sp]) =>
+          ` ${k}${sp}=${sp}${q}${escapeXml(v).replace(q === '"' ? /"/g : /'/g, q === '"' ? '&quot;' : '&apos;')}${q}`,
       )
       .join('');
     const kids = n.kids.map((k) => (typeof k === 'string' ? escapeXml(k) : serialise(k, extra)));
     return kids.length === 0
       ? `<${n.name}${attrs}/>`
-      : `<${n.name}${attrs}>${extra}${kids.join('')}</${n.name}>`;
+      : `<${n.name}${attrs}>${extra}${kids.join('')}</${n.name}${n.closeSpace}>`;
   };
 
   const merged = (events: string[]) =>

@@ -49,12 +49,37 @@ export const decodeXmlText = (raw: string): string => {
   });
 };
 
-const localName = (name: string) => {
-  const i = name.indexOf(':');
-  return i < 0 ? name : name.slice(i + 1);
-};
-
 const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+
+/**
+ * The local name (a namespace prefix dropped) of the element name `s[from, to)`. The names of a
+ * sheet's cells come back as constants, without a string cut for each of the sheet's million
+ * elements (their garbage was a good part of the reading's).
+ */
+const localNameAt = (s: string, from: number, to: number): string => {
+  let start = from;
+  for (let k = from; k < to; k++)
+    if (s.charCodeAt(k) === 58 /* : */) {
+      start = k + 1;
+      break;
+    }
+  const c0 = s.charCodeAt(start);
+  switch (to - start) {
+    case 1:
+      if (c0 === 99 /* c */) return 'c';
+      if (c0 === 118 /* v */) return 'v';
+      if (c0 === 116 /* t */) return 't';
+      break;
+    case 2:
+      if (c0 === 105 /* i */ && s.charCodeAt(start + 1) === 115 /* s */) return 'is';
+      break;
+    case 3:
+      if (s.startsWith('row', start)) return 'row';
+      if (s.startsWith('rPh', start)) return 'rPh';
+      break;
+  }
+  return s.slice(start, to);
+};
 
 /**
  * A scanner fed the sheet's XML a piece at a time (`write`), calling the handlers for each
@@ -77,7 +102,12 @@ export const sheetScanner = (h: TSheetHandlers) => {
       if (c === 47 /* / */) {
         const gt = s.indexOf('>', lt + 2);
         if (gt < 0) return lt;
-        h.close(localName(s.slice(lt + 2, gt).trim()));
+        // White space around the name is trimmed, as before.
+        let from = lt + 2;
+        let to = gt;
+        while (from < to && isSpace(s.charCodeAt(from))) from++;
+        while (to > from && isSpace(s.charCodeAt(to - 1))) to--;
+        h.close(localNameAt(s, from, to));
         i = gt + 1;
         continue;
       }
@@ -111,7 +141,7 @@ export const sheetScanner = (h: TSheetHandlers) => {
         j++;
       }
       if (j >= n) return lt;
-      const name = localName(s.slice(lt + 1, j));
+      const name = localNameAt(s, lt + 1, j);
       if (name === '') throw new SheetXmlError('empty tag name');
       attributes.r = undefined;
       attributes.s = undefined;
@@ -139,8 +169,24 @@ export const sheetScanner = (h: TSheetHandlers) => {
         }
         const eq = s.indexOf('=', j);
         if (eq < 0) return lt;
-        const attr = s.slice(j, eq).trim();
-        if (attr.includes('>') || attr.includes('<')) throw new SheetXmlError('bad attribute');
+        // The attribute's name, trimmed, as a range (only r, s and t are kept).
+        let to = eq;
+        while (to > j && isSpace(s.charCodeAt(to - 1))) to--;
+        for (let k = j; k < to; k++) {
+          const a = s.charCodeAt(k);
+          if (a === 62 /* > */ || a === 60 /* < */) throw new SheetXmlError('bad attribute');
+        }
+        const a0 = s.charCodeAt(j);
+        const attr =
+          to - j !== 1
+            ? undefined
+            : a0 === 114 /* r */
+              ? 'r'
+              : a0 === 115 /* s */
+                ? 's'
+                : a0 === 116 /* t */
+                  ? 't'
+                  : undefined;
         let q = eq + 1;
         while (q < n && isSpace(s.charCodeAt(q))) q++;
         if (q >= n) return lt;
@@ -148,7 +194,7 @@ export const sheetScanner = (h: TSheetHandlers) => {
         if (quote !== '"' && quote !== "'") throw new SheetXmlError('unquoted attribute');
         const close = s.indexOf(quote, q + 1);
         if (close < 0) return lt;
-        if (attr === 'r' || attr === 's' || attr === 't') {
+        if (attr !== undefined) {
           const raw = s.slice(q + 1, close);
           attributes[attr] = raw.includes('&') ? decodeXmlText(raw) : raw;
         }
