@@ -292,6 +292,52 @@ export type TAuditBulkWriter = {
   end: () => Promise<number>;
 };
 
+/** A string that JSON text holds as it is, and JSON text of that JSON text too: no quote,
+ * backslash, control character or surrogate (a lone one is escaped by `JSON.stringify`). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const PLAIN_JSON = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * A snapshot document's row (format 2): `JSON.stringify(JSON.stringify([...values, row]))`,
+ * written in one pass — a plain string value as `\"…\"`, anything else through the two
+ * `JSON.stringify`s (the same text, tested against them).
+ */
+export const snapshotRowJson = (
+  values: readonly (string | number | boolean | null | undefined)[],
+  row: number,
+): string => {
+  let s = '"[';
+  for (const v of values) {
+    if (typeof v === 'string')
+      s += PLAIN_JSON.test(v) ? JSON.stringify(JSON.stringify(v)).slice(1, -1) : `\\"${v}\\"`;
+    else if (v === null || v === undefined) s += 'null';
+    else s += JSON.stringify(v);
+    s += ',';
+  }
+  return `${s}${JSON.stringify(row)}]"`;
+};
+
+/** UTF-8 bytes written a piece at a time into a buffer that grows by doubling. */
+class Utf8Builder {
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  private at = 0;
+
+  write(text: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const need = this.at + text.length * 3;
+    if (need > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(next, 0, 0, this.at);
+      this.buf = next;
+    }
+    this.at += this.buf.write(text, this.at);
+  }
+
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.at);
+  }
+}
+
 /**
  * The bulk form of `writeAudit`, for imports of many thousand records: the same rows, the same
  * hashes (suite of `setAuditHashSuite`) and the same chain, but loaded with COPY in chunks, and
@@ -354,21 +400,24 @@ export const openAuditBulk = async (
   };
   const addCreated: TAuditBulkWriter['addCreated'] = async (e) => {
     if (e.records.length === 0) return;
-    const ids: string[] = [];
-    const rows: string[] = [];
-    for (const r of e.records) {
-      ids.push(JSON.stringify(r.entityId));
-      // An array of primitives: JSON.stringify is canonicalJson; stored as its text (format 2),
-      // the row number appended without a copy of the array.
-      const values = JSON.stringify(r.values);
-      rows.push(
-        JSON.stringify(values.length > 2 ? `${values.slice(0, -1)},${r.row}]` : `[${r.row}]`),
-      );
-    }
+    let ids = '';
+    for (const r of e.records)
+      ids += ids === '' ? JSON.stringify(r.entityId) : `,${JSON.stringify(r.entityId)}`;
     const columns = JSON.stringify([...e.columns, 'row']);
     let first = e.records[0]!.entityId;
     for (const r of e.records) if (r.entityId < first) first = r.entityId;
-    const afterJson = `{"batchId":${JSON.stringify(e.batchId)},"columns":${columns},"entity":${JSON.stringify(e.entity)},"ids":[${ids.join(',')}],"rows":[${rows.join(',')}],"v":${SNAPSHOT_FORMAT}}`;
+    // Keys in sorted order: canonical JSON. Encoded into bytes a row at a time (for the hash
+    // and the COPY): no 1.7 MB string to flatten and encode again.
+    const doc = new Utf8Builder();
+    doc.write(
+      `{"batchId":${JSON.stringify(e.batchId)},"columns":${columns},"entity":${JSON.stringify(e.entity)},"ids":[${ids}],"rows":[`,
+    );
+    let sep = '';
+    for (const r of e.records) {
+      doc.write(sep + snapshotRowJson(r.values, r.row));
+      sep = ',';
+    }
+    doc.write(`],"v":${SNAPSHOT_FORMAT}}`);
     await addJson(
       {
         actorId: e.actorId,
@@ -379,12 +428,9 @@ export const openAuditBulk = async (
         // for a record's document among those whose id is at most the record's, by this index.
         entityId: first,
         orgPath: commonPath(e.records.map((r) => r.orgPath)),
-        // Keys in sorted order: canonical JSON.
-        afterJson,
         reason: e.reason,
       },
-      // Encoded once, for the hash and the COPY.
-      Buffer.from(afterJson),
+      doc.bytes(),
     );
     // Written now, while the import reads on (not all at `end`).
     await flush();
