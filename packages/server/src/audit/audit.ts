@@ -412,12 +412,18 @@ export const openAuditBulk = async (
     doc.write(
       `{"batchId":${JSON.stringify(e.batchId)},"columns":${columns},"entity":${JSON.stringify(e.entity)},"ids":[${ids}],"rows":[`,
     );
-    let sep = '';
+    // 32 rows a write: a write costs a call into the runtime and a flattening of its text.
+    let text = '';
+    let n = 0;
     for (const r of e.records) {
-      doc.write(sep + snapshotRowJson(r.values, r.row));
-      sep = ',';
+      if (n > 0) text += ',';
+      text += snapshotRowJson(r.values, r.row);
+      if (++n % 32 === 0) {
+        doc.write(text);
+        text = '';
+      }
     }
-    doc.write(`],"v":${SNAPSHOT_FORMAT}}`);
+    doc.write(`${text}],"v":${SNAPSHOT_FORMAT}}`);
     await addJson(
       {
         actorId: e.actorId,
