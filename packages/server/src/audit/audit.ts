@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
-import { asc, desc, gt, sql } from 'drizzle-orm';
-import type { TDatabase, TExecutor } from '../db/client.ts';
+import { asc, desc, gt, type SQL, sql } from 'drizzle-orm';
+import { queryRowsPrepared, type TDatabase, type TExecutor } from '../db/client.ts';
 import { auditCheckpoint, auditLog } from '../db/schema/index.ts';
 import { CopyLines, copyRaw, rawLine } from '../modules/excel/copy.ts';
 import { suiteHash, type TCryptoSuite } from '../security/crypto-suite.ts';
@@ -102,22 +102,68 @@ export const setAuditHashSuite = (suite: TCryptoSuite): void => {
   writeSuite = suite;
 };
 
+/** The suite new audit rows are hashed with in this process (`setAuditHashSuite`). */
+export const auditHashSuite = (): TCryptoSuite => writeSuite;
+
+/**
+ * The chain's head for a writer, in one statement (`audit_chain_head()`, migration 0016): takes
+ * the chain's advisory lock for the rest of the transaction, then reads the last row's hash with
+ * a snapshot taken after the lock was granted, and the database's clock as the rows' `at`.
+ */
+const chainHead = async (tx: TExecutor): Promise<{ hash: string; at: string }> =>
+  (await queryRowsPrepared<{ hash: string; at: string }>(tx, 'audit_head', HEAD_SQL))[0]!;
+
+const HEAD_SQL = sql`select hash, at from audit_chain_head()`;
+
+/**
+ * The statement that appends one entry to the chain, hashed by the database: under the suite
+ * `intl` the row's hash is SHA-256 over the previous hash and its canonical JSON, which
+ * PostgreSQL computes as well as Node does (`sha256`) — so the lock, the head, the time and the
+ * insert are one statement (three before), and a write holds the chain's lock for no round trip
+ * of its own. The canonical JSON is made here (`auditHash`'s, with the head's time and — from
+ * `source` — the org path spliced in, `to_json` writing a string as JSON.stringify does); a test
+ * checks every row it writes against `auditHash` and `verifyAuditChain`. Under `gm` (SM3, which
+ * PostgreSQL lacks) it is undefined: the caller takes `writeAudit`'s two statements instead.
+ *
+ * `source`: a relation (a CTE of the caller's statement) of one row whose `org_path` column is
+ * the entry's org path — the archive write's worker in scope; without it, the entry's own.
+ * No row in it: nothing is written (the lock may still be taken, until the statement's end).
+ */
+export const auditAppendSql = (entry: TAuditEntry, source?: SQL): SQL | undefined => {
+  if (writeSuite !== 'intl') return undefined;
+  const id = newId();
+  const before = toJsonValue(entry.before);
+  const after = toJsonValue(entry.after);
+  const reason = entry.reason ?? null;
+  // auditHash's canonicalJson of [id, at, actorId, actorName, action, entity, entityId, orgPath,
+  // before, after, reason], in the pieces around the two values the database fills in.
+  const pre = `[${canonicalJson(id)},"`;
+  const mid = `",${[entry.actorId, entry.actorName, entry.action, entry.entity, entry.entityId].map(canonicalJson).join(',')},`;
+  const tail = `,${canonicalJson(before)},${canonicalJson(after)},${canonicalJson(reason)}]`;
+  const from = source ?? sql`(select ${entry.orgPath ?? null}::text as org_path)`;
+  return sql`insert into audit_log (id, at, actor_id, actor_name, action, entity, entity_id, org_path, before, after, reason, prev_hash, hash)
+select ${id}::uuid, h.at::timestamptz, ${entry.actorId}::uuid, ${entry.actorName}::text, ${entry.action}::text, ${entry.entity}::text, ${entry.entityId}::text, s.org_path, ${before === null ? null : JSON.stringify(before)}::jsonb, ${after === null ? null : JSON.stringify(after)}::jsonb, ${reason}::text, h.hash,
+  encode(sha256(convert_to(h.hash || ${pre}::text || h.at || ${mid}::text || coalesce(to_json(s.org_path)::text, 'null') || ${tail}::text, 'UTF8')), 'hex')
+from ${from} s cross join lateral audit_chain_head() h`;
+};
+
 /**
  * Appends entries to the hash-chained audit log. Call it inside the transaction of the change,
  * so the audit row and the change commit or roll back together. A transaction-scoped advisory
- * lock serialises writers, so the chain has no forks.
+ * lock serialises writers, so the chain has no forks. One entry under `intl`: one statement
+ * (`auditAppendSql`); else the head (lock, last hash, time: one statement), then the inserts.
  */
 export const writeAudit = async (tx: TExecutor, entries: TAuditEntry | TAuditEntry[]) => {
   const list = Array.isArray(entries) ? entries : [entries];
   if (list.length === 0) return;
-  await tx.execute(sql`select pg_advisory_xact_lock(7428301)`);
-  const last = await tx
-    .select({ hash: auditLog.hash })
-    .from(auditLog)
-    .orderBy(desc(auditLog.seq))
-    .limit(1);
-  let prevHash = last[0]?.hash ?? GENESIS_HASH;
-  const at = new Date().toISOString();
+  const one = list.length === 1 ? auditAppendSql(list[0]!) : undefined;
+  if (one) {
+    await queryRowsPrepared(tx, 'audit_append', one);
+    return;
+  }
+  const head = await chainHead(tx);
+  let prevHash = head.hash;
+  const at = head.at;
   const rows = list.map((entry) => {
     const row: THashed = {
       id: newId(),

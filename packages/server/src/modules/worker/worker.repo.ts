@@ -277,6 +277,33 @@ export const listArchive = (db: TExecutor, workerId: string) =>
     .where(eq(archiveItem.workerId, workerId))
     .orderBy(asc(archiveItem.startOn), asc(archiveItem.createdAt));
 
+/**
+ * Adds an archive item to a worker found in scope, and its audit row, in one statement (the
+ * write took seven: begin, the lookup, the insert, the chain's lock, its head, the audit insert,
+ * commit): the worker in scope (`w`), the item inserted from it, and `audit` — an
+ * `auditAppendSql` whose org path is the worker's — appended from it. A worker out of scope or
+ * missing matches no row: nothing is written, and the answer is `false`. One statement is one
+ * transaction (or part of the caller's): the item and its audit row commit together, and the
+ * chain's lock is held from the head's read to the commit, with no round trip in between.
+ */
+export const addArchiveItemInScope = async (
+  db: TExecutor,
+  scope: TScope,
+  item: Omit<typeof archiveItem.$inferInsert, 'countyCode' | 'createdAt'>,
+  audit: (worker: SQL) => SQL,
+): Promise<boolean> => {
+  const [row] = await queryRowsPrepared<{ added: number }>(
+    db,
+    'archive_add',
+    sql`with w as (select "worker".id, "worker".county_code, "worker".org_path from "worker" where "worker".id = ${item.workerId}::uuid and ${workerInScope(scope)}),
+item as (insert into archive_item (id, worker_id, county_code, kind, start_on, end_on, data, created_by)
+  select ${item.id}::uuid, w.id, w.county_code, ${item.kind}::text, ${item.startOn}::date, ${item.endOn ?? null}::date, ${JSON.stringify(item.data)}::jsonb, ${item.createdBy ?? null}::uuid from w returning 1),
+audit as (${audit(sql`w`)} returning 1)
+select (select count(*) from item)::int as added`,
+  );
+  return (row?.added ?? 0) > 0;
+};
+
 export const insertArchiveItems = (db: TExecutor, rows: (typeof archiveItem.$inferInsert)[]) =>
   rows.length === 0 ? Promise.resolve() : db.insert(archiveItem).values(rows);
 
