@@ -2,9 +2,14 @@ import type { TPolicyRegistry, TWorkerInput } from '@shegong/policy';
 import { formatFen } from '@shegong/policy';
 import { AppError, type TPayExplanation, type TTraceStepView } from '@shegong/shared';
 import type { TCtx } from '../../context.ts';
-import { findPathNodes, governingPack } from '../org/org.repo.ts';
+import { governingPack } from '../org/org.repo.ts';
 import { computeMonthLines, postRecords, type TPayLineRow } from './compute-lines.ts';
-import { findLine, findRunInScope, loadPayWorkersById } from './pay.repo.ts';
+import {
+  findLine,
+  findRunInScope,
+  loadPayWorkersById,
+  loadPayWorkerWithNodes,
+} from './pay.repo.ts';
 import type { TPayWorkerRow } from './pay-inputs.ts';
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -108,14 +113,14 @@ export const workerPayForMonth = async (
   const { scope } = ctx.actor;
   if (scope.kind === 'self' && scope.workerId !== workerId)
     throw new AppError('NOT_FOUND', '工作者不存在');
-  const rows = await loadPayWorkersById(ctx.db, scope, [workerId], month);
-  const row = rows[0];
-  if (!row) throw new AppError('NOT_FOUND', '工作者不存在');
-  // The governing pack and the county's name (pay floors by district) from one query.
-  const nodes = await findPathNodes(ctx.db, [row.orgPath], [row.countyCode]);
+  // The worker with its path's nodes and county: the governing pack and the county's name (pay
+  // floors by district), in one statement.
+  const found = await loadPayWorkerWithNodes(ctx.db, scope, workerId, month);
+  if (!found) throw new AppError('NOT_FOUND', '工作者不存在');
+  const { row, nodes } = found;
   const packId = governingPack((code) => nodes.get(code)?.packId, row.orgPath);
   const county = nodes.get(row.countyCode)?.name ?? null;
-  const [line] = computeMonthLines(ctx.services.policies, month, rows, {
+  const [line] = computeMonthLines(ctx.services.policies, month, [row], {
     packOf: () => packId,
     districtOf: () => county,
   }) as [TPayLineRow];

@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { TScope } from '../../context.ts';
-import { queryRows, type TExecutor } from '../../db/client.ts';
+import { queryRows, queryRowsPrepared, type TExecutor } from '../../db/client.ts';
 import type { TPayLineRow } from './compute-lines.ts';
 import { laterChanges, monthEnd, monthStart, type TPayWorkerRow } from './pay-inputs.ts';
 
@@ -138,6 +138,41 @@ export const loadPayWorkersById = async (
               where w.id = any(${uuidArray(ids)}) and w.org_path like ${likePrefix(scope.path)}`,
         )
       ).map(toWorker);
+
+/**
+ * One worker by id (inside the scope) as `loadPayWorkersById` reads it, with the org nodes on its
+ * path and its county (code, name, own pack: the governing pack and the district's name), in one
+ * statement where the worker's pay page took two. Prepared: a primary-key read (the nodes by
+ * the org's primary key) whose plan does not depend on the values — unlike the pay runs'
+ * `id = any($1)` of thousands of ids, which stays unprepared.
+ */
+export const loadPayWorkerWithNodes = async (
+  db: TExecutor,
+  scope: TScope,
+  id: string,
+  month: string,
+): Promise<
+  { row: TPayWorkerRow; nodes: Map<string, { name: string; packId: string | null }> } | undefined
+> => {
+  const [found] = await queryRowsPrepared<
+    TLoadedRow & { nodes: { code: string; name: string; packId: string | null }[] }
+  >(
+    db,
+    'pay_worker',
+    sql`select ${workerColumns(month)},
+          (select coalesce(json_agg(json_build_object('code', o.code, 'name', o.name, 'packId', o.pack_id)), '[]')
+             from org o
+             where o.code = any(string_to_array(trim(both '/' from w.org_path), '/') || w.county_code)) as nodes
+        from worker w
+        where w.id = ${id}::uuid and w.org_path like ${likePrefix(scope.path)}`,
+  );
+  if (!found) return undefined;
+  const { nodes, ...row } = found;
+  return {
+    row: toWorker(row),
+    nodes: new Map(nodes.map((n) => [n.code, { name: n.name, packId: n.packId }])),
+  };
+};
 
 export type TStreetRow = {
   code: string;
