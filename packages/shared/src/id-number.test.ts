@@ -47,3 +47,27 @@ describe('checkIdNumber (GB 11643-1999)', () => {
     expect(maskIdNumber('64010419850612001X')).toBe('6401**********001X');
   });
 });
+
+describe('checkIdNumber’s birth date', () => {
+  // A number with the date and a right check character: what is left is the date's check.
+  const withDate = (date: string) => {
+    const first17 = `110105${date}002`;
+    return first17 + idNumberCheckChar(first17);
+  };
+  it('is a day of the calendar exactly when Date says so, 1900 onwards', () => {
+    for (let y = 1899; y <= 2104; y++)
+      for (let m = 0; m <= 13; m++)
+        for (let d = 0; d <= 32; d++) {
+          const date = `${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}`;
+          const utc = new Date(Date.UTC(y, m - 1, d));
+          const real =
+            y >= 1900 &&
+            utc.getUTCFullYear() === y &&
+            utc.getUTCMonth() === m - 1 &&
+            utc.getUTCDate() === d;
+          const check = checkIdNumber(withDate(date));
+          if (check.ok !== real) expect(`${date} ${JSON.stringify(check)}`).toBe(`${real}`);
+          if (!real) expect(check).toEqual({ ok: false, message: '身份证号中的出生日期无效' });
+        }
+  });
+});

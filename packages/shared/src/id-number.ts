@@ -1,3 +1,5 @@
+import { daysInMonth } from './schemas/common.ts';
+
 // 公民身份号码 (GB 11643-1999): 6-digit address code, 8-digit birth date, 3-digit sequence
 // (odd = male, even = female) and an ISO 7064 MOD 11-2 check character.
 
@@ -17,10 +19,10 @@ export type TIdNumberCheck =
   | { ok: true; value: string; facts: TIdNumberFacts }
   | { ok: false; message: string };
 
-const isValidDate = (y: number, m: number, d: number): boolean => {
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-};
+/** A day of the calendar, for a year of 1900 or later (what `Date.UTC` would say, without a
+ * `Date` for each of a large import's numbers). */
+const isValidDate = (y: number, m: number, d: number): boolean =>
+  m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 
 /**
  * Validates an 18-character ID number and derives birth date and sex from it.
