@@ -602,4 +602,58 @@ describe(`statistics rollup and dashboard (${testDbKind()})`, () => {
     await rebuildStatRollup(services.database.db);
     expect((await street.get(`/api/stats/${STREET}`)).body.pay.months[0].totalFen).toBe(512_345);
   });
+
+  it("gives the children's average age and this year's joins and exits as the raw records do (their years read as sums)", async () => {
+    // A worker who joined this year, so the year's joins are not all zero.
+    const joined = await street.post('/api/workers', {
+      name: '统计乙',
+      idNumber: validId(7),
+      educationLevel: '本科',
+      serviceStartedOn: `${YEAR}-01-15`,
+      communityCode: COMMUNITY,
+      postTitle: '网格员',
+    });
+    expect(joined.status, JSON.stringify(joined.body)).toBe(201);
+    const raw = await queryRows<{
+      code: string;
+      ages: number;
+      n: number;
+      joined: number;
+      exited: number;
+    }>(
+      services.database.db,
+      sql`select o.code,
+            coalesce(sum(${YEAR} - extract(year from w.birth_date)) filter (where w.status <> '已退出'), 0)::int as ages,
+            count(*) filter (where w.status <> '已退出')::int as n,
+            count(*) filter (where extract(year from coalesce(w.hired_on, w.service_started_on)) = ${YEAR})::int as joined,
+            count(*) filter (where w.status = '已退出'
+              and extract(year from coalesce(w.exited_on, w.hired_on, w.service_started_on)) = ${YEAR})::int as exited
+          from org o join worker w on w.org_path like o.path || '%'
+          where o.parent_code in (${YINCHUAN}, ${XINGQING}, ${STREET})
+          group by o.code`,
+    );
+    const byCode = new Map(raw.map((r) => [r.code, r]));
+    let seen = 0;
+    for (const [client, code] of [
+      [city, YINCHUAN],
+      [city, XINGQING],
+      [street, STREET],
+    ] as const) {
+      const d = (await client.get(`/api/stats/${code}`)).body;
+      for (const ch of d.children as {
+        code: string;
+        indicators: { averageAge: number | null; joined: number; exited: number };
+      }[]) {
+        const r = byCode.get(ch.code);
+        expect(ch.indicators, ch.code).toMatchObject({
+          averageAge: r && r.n > 0 ? Math.round((r.ages / r.n) * 10) / 10 : null,
+          joined: r?.joined ?? 0,
+          exited: r?.exited ?? 0,
+        });
+        if (r && r.joined > 0 && r.n > 0) seen++;
+      }
+    }
+    // The new worker's community, street and county each count the join.
+    expect(seen).toBeGreaterThanOrEqual(3);
+  });
 });
