@@ -47,10 +47,8 @@ import {
   nodesByCode,
   readRollupGroups,
   statOf,
-  sumKey,
   type TDescendant,
   type TNodeStats,
-  type TRollupGroup,
   unitTallies,
 } from './stats.repo.ts';
 
@@ -80,19 +78,8 @@ const NODE_DIMS = [
   PAY_DIM,
   ...FINGERPRINT_DIMS,
 ];
-/**
- * What is read of each child: its figures with the fingerprint of its communities' histogram
- * (for its quota sum) — of `joined` and `exited` only the statistics year's value, of the birth
- * years only their sums (the comparison table shows this year's joins and exits and the average
- * age): a county's 76 streets took ≈ 5,700 rollup rows, ≈ 4,700 of them years.
- */
-const childRead = (codes: readonly string[], year: number): TRollupGroup => ({
-  codes,
-  dims: [...CHILD_DIMS.filter((d) => !CHILD_BY_YEAR.has(d)), ...FINGERPRINT_DIMS],
-  oneValue: { joined: String(year), exited: String(year) },
-  sums: ['birthYear'],
-});
-const CHILD_BY_YEAR = new Set<string>(['joined', 'exited', 'birthYear']);
+/** A child's figures with the fingerprint of its communities' histogram (for its quota sum). */
+const CHILD_READ_DIMS = [...CHILD_DIMS, ...FINGERPRINT_DIMS];
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 const ratioOrNull = (n: number, d: number, digits = 4) => (d > 0 ? round(n / d, digits) : null);
@@ -130,17 +117,9 @@ const banded = (
 const averageAge = (stats: TNodeStats, year: number): number | null => {
   let sum = 0;
   let count = 0;
-  // A child's birth years come as two sums (Σ n, Σ n × year: CHILD_READ's `sums`); the same
-  // integers as summing per year, so the same average.
-  const sums = stats.get(sumKey('birthYear'));
-  if (sums) {
-    count = sums.get('n') ?? 0;
-    sum = count * year - (sums.get('nv') ?? 0);
-  } else {
-    for (const [v, n] of entriesOf(stats, 'birthYear')) {
-      sum += n * (year - Number(v));
-      count += n;
-    }
+  for (const [v, n] of entriesOf(stats, 'birthYear')) {
+    sum += n * (year - Number(v));
+    count += n;
   }
   return count > 0 ? round(sum / count, 1) : null;
 };
@@ -256,7 +235,7 @@ export const getStatsDashboard = async (c: TStatsCtx, code: string): Promise<TSt
     // The node's figures and its children's in one statement.
     const read = await readRollupGroups(db, [
       { codes: [node.code], dims: NODE_DIMS },
-      childRead(childCodes, year),
+      { codes: childCodes, dims: CHILD_READ_DIMS },
     ]);
     own = read.get(node.code)!;
     childStats = read;

@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { queryRows, type TExecutor } from '../../db/client.ts';
 import { communityStatKeys, type TStatKey, workerStatKeys } from './stat-keys.ts';
 import { latestFacts, selectWorkerStatFields } from './stat-maintenance.ts';
@@ -44,24 +44,6 @@ export const readRollup = async (
   return out;
 };
 
-/** A group of nodes for `readRollupGroups`, with the dimensions read for each. */
-export type TRollupGroup = {
-  codes: readonly string[];
-  /** Dimensions read in full (every value). */
-  dims: readonly string[];
-  /** Dimensions of which one value only is read (e.g. `joined` of this year). */
-  oneValue?: Readonly<Record<string, string>>;
-  /**
-   * Dimensions whose values are whole numbers (years), read as two sums per node instead of a
-   * row per value: under `sumKey(dim)`, value `n` holds Σ count and value `nv` Σ count × value
-   * (what an average needs; a child's birth years were ≈ 30 rows each).
-   */
-  sums?: readonly string[];
-};
-
-/** The dimension under which `readRollupGroups` gives a `sums` dimension's two sums. */
-export const sumKey = (dim: string) => `${dim}#sum`;
-
 /**
  * Rollup rows of several groups of nodes, each group with its own dimensions, in one statement
  * (a dashboard reads its node's figures and its children's; one statement instead of one per
@@ -69,30 +51,17 @@ export const sumKey = (dim: string) => `${dim}#sum`;
  */
 export const readRollupGroups = async (
   db: TExecutor,
-  groups: readonly TRollupGroup[],
+  groups: readonly { codes: readonly string[]; dims: readonly string[] }[],
 ): Promise<Map<string, TNodeStats>> => {
   const out = new Map<string, TNodeStats>();
   for (const g of groups) for (const c of g.codes) if (!out.has(c)) out.set(c, emptyStats());
-  const parts: SQL[] = [];
-  for (const g of groups) {
-    if (g.codes.length === 0) continue;
-    const codes = sql.param([...g.codes]);
-    parts.push(sql`(select org_code as org, dim, value, n from stat_rollup
-        where org_code = any(${codes}::text[]) and n <> 0
-          and dim = any(${sql.param([...g.dims])}::text[]))`);
-    const one = Object.entries(g.oneValue ?? {});
-    if (one.length > 0)
-      parts.push(sql`(select r.org_code as org, r.dim, r.value, r.n from stat_rollup r
-          join unnest(${sql.param(one.map(([d]) => d))}::text[], ${sql.param(one.map(([, v]) => v))}::text[]) as o(dim, value)
-            on r.dim = o.dim and r.value = o.value
-          where r.org_code = any(${codes}::text[]) and r.n <> 0)`);
-    if (g.sums && g.sums.length > 0)
-      parts.push(sql`(select org_code as org, dim || '#sum' as dim, s.value, s.n
-          from (select org_code, dim, sum(n)::bigint as sn, sum(n * value::bigint)::bigint as snv from stat_rollup
-                 where org_code = any(${codes}::text[]) and n <> 0
-                   and dim = any(${sql.param([...g.sums])}::text[]) group by org_code, dim) t
-          cross join lateral (values ('n', t.sn), ('nv', t.snv)) as s(value, n))`);
-  }
+  const parts = groups
+    .filter((g) => g.codes.length > 0)
+    .map(
+      (g) => sql`(select org_code as org, dim, value, n from stat_rollup
+        where org_code = any(${sql.param([...g.codes])}::text[]) and n <> 0
+          and dim = any(${sql.param([...g.dims])}::text[]))`,
+    );
   if (parts.length === 0) return out;
   const rows = await queryRows<{ org: string; dim: string; value: string; n: number }>(
     db,
