@@ -77,6 +77,22 @@ describe('the sheet XML scanner', () => {
       expect(eventsOf(XML, size), `pieces of ${size}`).toEqual(expected);
   });
 
+  it('trims names as String.prototype.trim does (white space beyond XML’s, as before)', () => {
+    const xml =
+      '<sheetData><row r="1"><c \u3000r\u000b="A1" \u00a0t ="s"><v>3</v\u2028></c\ufeff></row></sheetData>';
+    expect(eventsOf(xml)).toEqual([
+      'open sheetData r= s= t=',
+      'open row r=1 s= t=',
+      'open c r=A1 s= t=s',
+      'open v r= s= t=',
+      'text "3"',
+      'close v',
+      'close c',
+      'close row',
+      'close sheetData',
+    ]);
+  });
+
   it('refuses what it cannot read, as a parser would', () => {
     for (const bad of [
       '<sheetData><c><v>a &nbsp; b</v></c></sheetData>',

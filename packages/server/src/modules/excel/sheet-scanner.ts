@@ -51,6 +51,21 @@ export const decodeXmlText = (raw: string): string => {
 
 const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
 
+/** White space as `String.prototype.trim` removes it (names were trimmed so before). */
+const isTrimSpace = (c: number) =>
+  c === 32 ||
+  (c >= 9 && c <= 13) ||
+  (c >= 0xa0 &&
+    (c === 0xa0 ||
+      c === 0x1680 ||
+      (c >= 0x2000 && c <= 0x200a) ||
+      c === 0x2028 ||
+      c === 0x2029 ||
+      c === 0x202f ||
+      c === 0x205f ||
+      c === 0x3000 ||
+      c === 0xfeff));
+
 /**
  * The local name (a namespace prefix dropped) of the element name `s[from, to)`. The names of a
  * sheet's cells come back as constants, without a string cut for each of the sheet's million
@@ -105,8 +120,8 @@ export const sheetScanner = (h: TSheetHandlers) => {
         // White space around the name is trimmed, as before.
         let from = lt + 2;
         let to = gt;
-        while (from < to && isSpace(s.charCodeAt(from))) from++;
-        while (to > from && isSpace(s.charCodeAt(to - 1))) to--;
+        while (from < to && isTrimSpace(s.charCodeAt(from))) from++;
+        while (to > from && isTrimSpace(s.charCodeAt(to - 1))) to--;
         h.close(localNameAt(s, from, to));
         i = gt + 1;
         continue;
@@ -170,15 +185,17 @@ export const sheetScanner = (h: TSheetHandlers) => {
         const eq = s.indexOf('=', j);
         if (eq < 0) return lt;
         // The attribute's name, trimmed, as a range (only r, s and t are kept).
+        let from = j;
         let to = eq;
-        while (to > j && isSpace(s.charCodeAt(to - 1))) to--;
-        for (let k = j; k < to; k++) {
+        while (from < to && isTrimSpace(s.charCodeAt(from))) from++;
+        while (to > from && isTrimSpace(s.charCodeAt(to - 1))) to--;
+        for (let k = from; k < to; k++) {
           const a = s.charCodeAt(k);
           if (a === 62 /* > */ || a === 60 /* < */) throw new SheetXmlError('bad attribute');
         }
-        const a0 = s.charCodeAt(j);
+        const a0 = s.charCodeAt(from);
         const attr =
-          to - j !== 1
+          to - from !== 1
             ? undefined
             : a0 === 114 /* r */
               ? 'r'
