@@ -14,6 +14,36 @@ describe('field crypto (intl: AES-256-GCM, HMAC-SHA-256)', () => {
     expect(fc.encrypt('64010419850612001X')).not.toBe(stored); // random IV
   });
 
+  it('decodes multi-byte text whole, as the concatenated bytes decode (empty, CJK, 4-byte, long)', () => {
+    const key = crypto.randomBytes(32);
+    const intl = createFieldCrypto(key);
+    const values = [
+      '',
+      '张',
+      '张三丰'.repeat(40),
+      '𠮷野家😀',
+      `a${'\u{20BB7}'.repeat(300)}b`,
+      'x'.repeat(4097),
+    ];
+    for (const v of values) {
+      const stored = intl.encrypt(v);
+      expect(intl.decrypt(stored)).toBe(v);
+      // The value as the whole plaintext decoded at once (the format: iv 12 | tag 16 | body).
+      const raw = Buffer.from(stored.slice(3), 'base64');
+      const aes = crypto.hkdfSync(
+        'sha256',
+        key,
+        Buffer.alloc(0),
+        'shegong field encryption v1',
+        32,
+      );
+      const d = crypto.createDecipheriv('aes-256-gcm', Buffer.from(aes), raw.subarray(0, 12));
+      d.setAuthTag(raw.subarray(12, 28));
+      const whole = Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8');
+      expect(intl.decrypt(stored)).toBe(whole);
+    }
+  });
+
   it('detects a tampered ciphertext', () => {
     const stored = fc.encrypt('13800138000');
     const raw = Buffer.from(stored.slice(3), 'base64');

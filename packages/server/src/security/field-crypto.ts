@@ -120,7 +120,9 @@ const encryptIntl = (keys: TKeySet, plain: string): string => encryptAesGcm(keys
 const decryptIntl = (keys: TKeySet, raw: Buffer): string => {
   const decipher = crypto.createDecipheriv('aes-256-gcm', keys.aesKey, raw.subarray(0, 12));
   decipher.setAuthTag(raw.subarray(12, 28));
-  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  // Decoded as it is deciphered (a character split between the two calls is joined by the
+  // decipher's decoder): no concatenated buffer a value.
+  return decipher.update(raw.subarray(28), undefined, 'utf8') + decipher.final('utf8');
 };
 
 const encryptGm = (keys: TKeySet, plain: string): string => {
