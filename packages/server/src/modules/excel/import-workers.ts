@@ -6,7 +6,7 @@ import {
   todayIso,
 } from '@shegong/shared';
 import { sql } from 'drizzle-orm';
-import { openAuditBulk, type TAuditBulkWriter, type TCreatedRecord } from '../../audit/audit.ts';
+import { openAuditBulk, SnapshotDocument, type TAuditBulkWriter } from '../../audit/audit.ts';
 import { queryRows } from '../../db/client.ts';
 import { newId } from '../../security/ids.ts';
 import { type TStatKey, type TWorkerStatFields, workerStatKeys } from '../stats/stat-keys.ts';
@@ -425,15 +425,41 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
   };
 
   const lookup = async (rows: TRow[]) => {
+    // The hashes as one comma-separated text split by the database: parsed as an array literal
+    // (`…::text[]`) 5,000 of them took about 4.7 ms a chunk against 1.9 ms (psql,
+    // docs/performance.md, Import, eighth round). A blind index holds no comma.
     const found = await queryRows<TRegistered>(
       db,
       sql`select id_number_hash as hash, id, ${sql.raw(LOOKUP_SQL)} from worker
-          where id_number_hash = any(${`{${rows.map((r) => r.hash).join(',')}}`}::text[])`,
+          where id_number_hash = any(string_to_array(${rows.map((r) => r.hash).join(',')}::text, ','))`,
     );
     return new Map(found.map((f) => [f.hash, f]));
   };
 
-  /** New workers' COPY lines, audit records and statistics (nothing written yet). */
+  /** A post item's data by community and title: a few distinct texts for a whole file. */
+  const postData = new Map<TPlace, Map<string, string>>();
+  const postDataOf = (community: TPlace, title: string) => {
+    let byTitle = postData.get(community);
+    if (!byTitle) {
+      byTitle = new Map();
+      postData.set(community, byTitle);
+    }
+    let data = byTitle.get(title);
+    if (data === undefined) {
+      data = JSON.stringify({
+        title,
+        communityCode: community.code,
+        oneShoulder: title === '书记兼主任',
+      });
+      byTitle.set(title, data);
+    }
+    return data;
+  };
+
+  /**
+   * New workers' COPY lines, audit document and statistics (nothing written yet). Each row's
+   * snapshot goes into the document as it is made: nothing of a row waits for the write.
+   */
   const prepareNew = async (rows: TRow[]) => {
     const workers = new CopyLines();
     const items = new CopyLines();
@@ -441,7 +467,8 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     const ciphers = await crypto.encryptMany(
       rows.flatMap((r) => [r.w.idNumber, r.w.phone || null]),
     );
-    const created: TCreatedRecord[] = [];
+    // One row of the chain for the chunk's new workers (their snapshots as rows of values).
+    const created = new SnapshotDocument({ batchId, entity: 'worker', columns: SNAPSHOT_COLUMNS });
     let c = 0;
     for (const r of rows) {
       const { w, community } = r;
@@ -490,15 +517,11 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
           'post',
           hiredOn,
           null,
-          JSON.stringify({
-            title: w.postTitle,
-            communityCode: community.code,
-            oneShoulder: w.postTitle === '书记兼主任',
-          }),
+          postDataOf(community, w.postTitle),
           ctx.actor.id,
         ]),
       );
-      created.push({ entityId: id, orgPath: community.path, row: r.row, values });
+      created.add(id, community.path, r.row, values);
       let group = createdStats.get(community.path);
       if (!group) {
         group = { county: community.countyCode, keys: new Map() };
@@ -531,15 +554,7 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
   /** Writes what `prepareNew` made, in the chunks' order (the audit chain is one sequence). */
   const writeNew = async (prepared: Awaited<ReturnType<typeof prepareNew>>) => {
     audit ??= await openAuditBulk(database, db);
-    // One row of the chain for the chunk's new workers (their snapshots as rows of values).
-    await audit.addCreated({
-      ...actor,
-      entity: 'worker',
-      reason,
-      batchId,
-      columns: SNAPSHOT_COLUMNS,
-      records: prepared.created,
-    });
+    await audit.addDocument({ ...actor, reason }, prepared.created);
     await copyText(database, db, 'worker', WORKER_COLUMNS, prepared.workers);
     await copyText(database, db, 'archive_item', ARCHIVE_COLUMNS, prepared.items);
   };
@@ -678,6 +693,10 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     counts.updated += changed.length;
     if (!commit) return;
     const prepared = fresh.length > 0 ? await prepareNew(fresh) : undefined;
+    // What is left of the new rows is in `prepared` (bytes): the rows need not wait for the
+    // chunk before to be written (changed rows stay in `changed`).
+    fresh.length = 0;
+    rows.length = 0;
     await before;
     await onDb(async () => {
       if (prepared) await writeNew(prepared);
