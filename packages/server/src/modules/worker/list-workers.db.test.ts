@@ -57,11 +57,12 @@ describe(`worker list statement (${testDbKind()})`, () => {
     const rows = matching
       .filter((w) => !page.after || w.id > page.after)
       .slice(0, page.limit)
-      .map((w) => ({
-        ...w,
-        communityName: nodes.get(w.communityCode)?.name ?? null,
-        streetName: nodes.get(codesOf(w.orgPath).at(-2) ?? '')?.name ?? '',
-        packId: governingPack((code) => nodes.get(code)?.packId, w.orgPath),
+      .map(({ idNumberHash, phoneHash, orgPath, countyCode, createdAt, ...shown }) => ({
+        // Only what the list's view shows: not the blind indexes, path, county or creation time.
+        ...shown,
+        communityName: nodes.get(shown.communityCode)?.name ?? null,
+        streetName: nodes.get(codesOf(orgPath).at(-2) ?? '')?.name ?? '',
+        packId: governingPack((code) => nodes.get(code)?.packId, orgPath),
         total,
       }));
     return { orgFound: true, rows };

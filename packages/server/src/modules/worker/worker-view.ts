@@ -2,7 +2,7 @@ import { completedMonths, serviceYears } from '@shegong/policy';
 import type { TArchiveItemView, TArchiveKind, TWorkerView } from '@shegong/shared';
 import type { TActor } from '../../context.ts';
 import type { TFieldCrypto } from '../../security/field-crypto.ts';
-import type { TArchiveRow, TWorkerRow } from './worker.repo.ts';
+import type { TArchiveRow, TWorkerRow, TWorkerViewRow } from './worker.repo.ts';
 
 /** Whether the caller may see a worker's 身份证号 and phone in clear. */
 export const maySeeSensitive = (actor: TActor, workerId: string): boolean =>
@@ -34,7 +34,7 @@ export const workerServiceYears = (
 
 /** A worker as the API shows it to this caller: personal data in clear only when allowed. */
 export const toWorkerView = (
-  row: TWorkerRow,
+  row: TWorkerViewRow,
   names: { communityName: string; streetName: string; postCategory: string | null },
   actor: TActor,
   crypto: TFieldCrypto,
