@@ -301,6 +301,21 @@ export type TCreatedRecord = {
   values: readonly (string | number | boolean | null)[];
 };
 
+/** The longest common path (whole segments) of org paths: the narrowest org holding them all. */
+const commonPath = (paths: (string | null)[]): string | null => {
+  let common: string | null = null;
+  for (const p of paths) {
+    if (p === null) return null;
+    if (common === null) common = p;
+    else if (!p.startsWith(common)) {
+      let i = 0;
+      while (i < common.length && i < p.length && common[i] === p[i]) i++;
+      common = common.slice(0, common.lastIndexOf('/', i - 1) + 1);
+    }
+  }
+  return common;
+};
+
 export type TAuditBulkWriter = {
   /** Adds an entry (hashed now, written with the next COPY). */
   add: (entry: TAuditEntry) => Promise<void>;
@@ -318,14 +333,6 @@ export type TAuditBulkWriter = {
       columns: readonly string[];
       records: readonly TCreatedRecord[];
     },
-  ) => Promise<void>;
-  /**
-   * `addCreated` of a document already built (`SnapshotDocument`, e.g. a record at a time while
-   * an import makes its COPY lines, so no record's values wait for the write): the same row.
-   */
-  addDocument: (
-    entry: Pick<TAuditEntry, 'actorId' | 'actorName' | 'reason'>,
-    document: SnapshotDocument,
   ) => Promise<void>;
   /** Writes what is pending; returns the number of rows written in all. */
   end: () => Promise<number>;
@@ -374,80 +381,6 @@ class Utf8Builder {
 
   bytes(): Buffer {
     return this.buf.subarray(0, this.at);
-  }
-}
-
-/**
- * A snapshot document (`TSnapshotDocument`, format 2, canonical JSON) built a record at a time:
- * each record's row is written into the document's bytes as it is added (32 rows a write), so
- * its values can go at once. `openAuditBulk().addDocument` chains it; `addCreated` builds one of
- * its records.
- */
-export class SnapshotDocument {
-  readonly entity: string;
-  private readonly head: string;
-  private readonly rows = new Utf8Builder();
-  private ids = '';
-  private text = '';
-  private n = 0;
-  /** The smallest id of its records. */
-  private first = '';
-  /** The longest common path (whole segments) of the records' org paths, null if one has
-   * none: the narrowest org holding them all. */
-  private common: string | null = null;
-  private pathless = false;
-
-  constructor(e: { batchId: string; entity: string; columns: readonly string[] }) {
-    this.entity = e.entity;
-    // Keys in sorted order: canonical JSON.
-    this.head = `{"batchId":${JSON.stringify(e.batchId)},"columns":${JSON.stringify([...e.columns, 'row'])},"entity":${JSON.stringify(e.entity)},"ids":[`;
-  }
-
-  /** Records added so far. */
-  get count(): number {
-    return this.n;
-  }
-
-  add(
-    entityId: string,
-    orgPath: string | null,
-    row: number,
-    values: readonly (string | number | boolean | null)[],
-  ): void {
-    const idJson = JSON.stringify(entityId);
-    if (this.n === 0) {
-      this.ids = idJson;
-      this.first = entityId;
-    } else {
-      this.ids += `,${idJson}`;
-      if (entityId < this.first) this.first = entityId;
-      this.text += ',';
-    }
-    if (orgPath === null) this.pathless = true;
-    else if (this.common === null) this.common = orgPath;
-    else if (!orgPath.startsWith(this.common)) {
-      const common = this.common;
-      let i = 0;
-      while (i < common.length && i < orgPath.length && common[i] === orgPath[i]) i++;
-      this.common = common.slice(0, common.lastIndexOf('/', i - 1) + 1);
-    }
-    this.text += snapshotRowJson(values, row);
-    // A write costs a call into the runtime and a flattening of its text.
-    if (++this.n % 32 === 0) {
-      this.rows.write(this.text);
-      this.text = '';
-    }
-  }
-
-  /** The document's row of the chain: its smallest id, common path and bytes. */
-  finish(): { entityId: string; orgPath: string | null; bytes: Buffer } {
-    this.rows.write(`${this.text}],"v":${SNAPSHOT_FORMAT}}`);
-    this.text = '';
-    return {
-      entityId: this.first,
-      orgPath: this.pathless ? null : this.common,
-      bytes: Buffer.concat([Buffer.from(`${this.head}${this.ids}],"rows":[`), this.rows.bytes()]),
-    };
   }
 }
 
@@ -511,9 +444,32 @@ export const openAuditBulk = async (
     }
     if (lines.count >= BULK_CHUNK) await flush();
   };
-  const addDocument: TAuditBulkWriter['addDocument'] = async (e, document) => {
-    if (document.count === 0) return;
-    const { entityId, orgPath, bytes } = document.finish();
+  const addCreated: TAuditBulkWriter['addCreated'] = async (e) => {
+    if (e.records.length === 0) return;
+    let ids = '';
+    for (const r of e.records)
+      ids += ids === '' ? JSON.stringify(r.entityId) : `,${JSON.stringify(r.entityId)}`;
+    const columns = JSON.stringify([...e.columns, 'row']);
+    let first = e.records[0]!.entityId;
+    for (const r of e.records) if (r.entityId < first) first = r.entityId;
+    // Keys in sorted order: canonical JSON. Encoded into bytes a row at a time (for the hash
+    // and the COPY): no 1.7 MB string to flatten and encode again.
+    const doc = new Utf8Builder();
+    doc.write(
+      `{"batchId":${JSON.stringify(e.batchId)},"columns":${columns},"entity":${JSON.stringify(e.entity)},"ids":[${ids}],"rows":[`,
+    );
+    // 32 rows a write: a write costs a call into the runtime and a flattening of its text.
+    let text = '';
+    let n = 0;
+    for (const r of e.records) {
+      if (n > 0) text += ',';
+      text += snapshotRowJson(r.values, r.row);
+      if (++n % 32 === 0) {
+        doc.write(text);
+        text = '';
+      }
+    }
+    doc.write(`${text}],"v":${SNAPSHOT_FORMAT}}`);
     await addJson(
       {
         actorId: e.actorId,
@@ -522,24 +478,18 @@ export const openAuditBulk = async (
         entity: SNAPSHOT_DOCUMENT,
         // The smallest id of its records (UUIDv7, made just before): `findImportCreations` looks
         // for a record's document among those whose id is at most the record's, by this index.
-        entityId,
-        orgPath,
+        entityId: first,
+        orgPath: commonPath(e.records.map((r) => r.orgPath)),
         reason: e.reason,
       },
-      bytes,
+      doc.bytes(),
     );
     // Written now, while the import reads on (not all at `end`).
     await flush();
   };
-  const addCreated: TAuditBulkWriter['addCreated'] = async (e) => {
-    const document = new SnapshotDocument(e);
-    for (const r of e.records) document.add(r.entityId, r.orgPath, r.row, r.values);
-    await addDocument(e, document);
-  };
   return {
     addJson,
     addCreated,
-    addDocument,
     add: ({ before, after, ...rest }) =>
       addJson({
         ...rest,

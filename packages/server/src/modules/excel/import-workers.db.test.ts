@@ -215,6 +215,17 @@ describe(`worker roster import (${testDbKind()})`, () => {
     expect(b).toMatchObject({ name: '李四', serviceStartedOn: '2019-03-01' });
     const c = (await street.get(`/api/workers?q=${idC}`)).body.items[0];
     expect(c).toMatchObject({ serviceStartedOn: '2020-06-15', postTitle: '专职工作人员' });
+    // Each post item's data names its own worker's title and community (the importer makes
+    // the text once per community and title).
+    for (const [x, title] of [
+      [w, '网格员'],
+      [c, '专职工作人员'],
+    ] as const) {
+      const items = (await street.get(`/api/workers/${x.id}`)).body.archive;
+      expect(items.map((i: { kind: string; data: unknown }) => [i.kind, i.data])).toEqual([
+        ['post', { title, communityCode: COMMUNITY, oneShoulder: false }],
+      ]);
+    }
     const history = (await street.get(`/api/workers/${w.id}/history`)).body.items;
     expect(history.map((h: { action: string }) => h.action)).toEqual(['create']);
     expect(JSON.stringify(history)).not.toContain(idA);

@@ -6,7 +6,7 @@ import {
   todayIso,
 } from '@shegong/shared';
 import { sql } from 'drizzle-orm';
-import { openAuditBulk, SnapshotDocument, type TAuditBulkWriter } from '../../audit/audit.ts';
+import { openAuditBulk, type TAuditBulkWriter, type TCreatedRecord } from '../../audit/audit.ts';
 import { queryRows } from '../../db/client.ts';
 import { newId } from '../../security/ids.ts';
 import { type TStatKey, type TWorkerStatFields, workerStatKeys } from '../stats/stat-keys.ts';
@@ -456,10 +456,7 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     return data;
   };
 
-  /**
-   * New workers' COPY lines, audit document and statistics (nothing written yet). Each row's
-   * snapshot goes into the document as it is made: nothing of a row waits for the write.
-   */
+  /** New workers' COPY lines, audit records and statistics (nothing written yet). */
   const prepareNew = async (rows: TRow[]) => {
     const workers = new CopyLines();
     const items = new CopyLines();
@@ -467,8 +464,7 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     const ciphers = await crypto.encryptMany(
       rows.flatMap((r) => [r.w.idNumber, r.w.phone || null]),
     );
-    // One row of the chain for the chunk's new workers (their snapshots as rows of values).
-    const created = new SnapshotDocument({ batchId, entity: 'worker', columns: SNAPSHOT_COLUMNS });
+    const created: TCreatedRecord[] = [];
     let c = 0;
     for (const r of rows) {
       const { w, community } = r;
@@ -521,7 +517,7 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
           ctx.actor.id,
         ]),
       );
-      created.add(id, community.path, r.row, values);
+      created.push({ entityId: id, orgPath: community.path, row: r.row, values });
       let group = createdStats.get(community.path);
       if (!group) {
         group = { county: community.countyCode, keys: new Map() };
@@ -554,7 +550,15 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
   /** Writes what `prepareNew` made, in the chunks' order (the audit chain is one sequence). */
   const writeNew = async (prepared: Awaited<ReturnType<typeof prepareNew>>) => {
     audit ??= await openAuditBulk(database, db);
-    await audit.addDocument({ ...actor, reason }, prepared.created);
+    // One row of the chain for the chunk's new workers (their snapshots as rows of values).
+    await audit.addCreated({
+      ...actor,
+      entity: 'worker',
+      reason,
+      batchId,
+      columns: SNAPSHOT_COLUMNS,
+      records: prepared.created,
+    });
     await copyText(database, db, 'worker', WORKER_COLUMNS, prepared.workers);
     await copyText(database, db, 'archive_item', ARCHIVE_COLUMNS, prepared.items);
   };
@@ -693,10 +697,6 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     counts.updated += changed.length;
     if (!commit) return;
     const prepared = fresh.length > 0 ? await prepareNew(fresh) : undefined;
-    // What is left of the new rows is in `prepared` (bytes): the rows need not wait for the
-    // chunk before to be written (changed rows stay in `changed`).
-    fresh.length = 0;
-    rows.length = 0;
     await before;
     await onDb(async () => {
       if (prepared) await writeNew(prepared);
