@@ -4,6 +4,16 @@ import { auditJson } from '../../audit/audit.ts';
 import { fixtureId } from './excel-fixtures.ts';
 import { newWorkerSnapshot, newWorkerSnapshotValues, SNAPSHOT_COLUMNS } from './import-workers.ts';
 
+/** The community the new workers of these tests are placed in. */
+const community = {
+  code: '640104001001',
+  parentCode: '640104001000',
+  level: 'community',
+  name: '丽景社区',
+  path: '/000000/640000/640100/640104/640104001000/640104001001/',
+  countyCode: '640104',
+};
+
 describe('a new worker’s audit snapshot', () => {
   it('is written in canonical form, so the bulk audit hashes what verification reads back', () => {
     const idNumber = fixtureId('640104', '1988-01-15', 2);
@@ -17,14 +27,6 @@ describe('a new worker’s audit snapshot', () => {
       serviceStartedOn: '2019-03-01',
       status: '已退出',
     });
-    const community = {
-      code: '640104001001',
-      parentCode: '640104001000',
-      level: 'community',
-      name: '丽景社区',
-      path: '/000000/640000/640100/640104/640104001000/640104001001/',
-      countyCode: '640104',
-    };
     const snapshot = newWorkerSnapshot(
       '0195b7a2-0000-7000-8000-000000000001',
       { w, birthDate: '1988-01-15', sex: '女', community },
@@ -44,14 +46,6 @@ describe('a new worker’s audit snapshot', () => {
   });
 
   it('has the values newWorkerSnapshotValues gives in SNAPSHOT_COLUMNS order, for any row', () => {
-    const community = {
-      code: '640104001001',
-      parentCode: '640104001000',
-      level: 'community',
-      name: '丽景社区',
-      path: '/000000/640000/640100/640104/640104001000/640104001001/',
-      countyCode: '640104',
-    };
     const inputs = [
       { status: '已退出', phone: '13912345678' },
       { status: '试用期', probationUntil: '2026-06-01', hiredOn: '2026-01-05' },
