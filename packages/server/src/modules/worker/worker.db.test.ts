@@ -329,6 +329,9 @@ describe(`worker use cases (${testDbKind()})`, () => {
       'create',
       'archive-add',
     ]);
+    // Times in ISO 8601 (UTC, milliseconds), as the audit list gives them.
+    for (const h of history.body.items as { at: string }[])
+      expect(h.at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   });
 
   it('computes years of community work with earlier periods in the province (national 二.4)', async () => {

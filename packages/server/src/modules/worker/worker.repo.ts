@@ -247,7 +247,17 @@ export const listWorkerAuditInScope = async (db: TExecutor, scope: TScope, id: s
   return rows.flatMap((r) =>
     r.seq === null || r.at === null || r.action === null || r.actorName === null
       ? []
-      : [{ ...r, seq: r.seq, at: r.at, action: r.action, actorName: r.actorName }],
+      : // `at` as ISO 8601, as the audit list and the import's creations give it (the column
+        // comes back as PostgreSQL's text, '2026-12-07 21:14:12.51+00').
+        [
+          {
+            ...r,
+            seq: r.seq,
+            at: new Date(r.at).toISOString(),
+            action: r.action,
+            actorName: r.actorName,
+          },
+        ],
   );
 };
 
