@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { asc, desc, gt, type SQL, sql } from 'drizzle-orm';
+import { asc, gt, type SQL, sql } from 'drizzle-orm';
 import { queryRowsPrepared, type TDatabase, type TExecutor } from '../db/client.ts';
 import { auditCheckpoint, auditLog } from '../db/schema/index.ts';
 import { CopyLines, copyRaw, rawLine } from '../modules/excel/copy.ts';
@@ -387,21 +387,17 @@ class Utf8Builder {
 /**
  * The bulk form of `writeAudit`, for imports of many thousand records: the same rows, the same
  * hashes (suite of `setAuditHashSuite`) and the same chain, but loaded with COPY in chunks, and
- * before/after serialised once. Takes the same advisory lock for the rest of the transaction;
+ * before/after serialised once. Takes the chain's head as `writeAudit` does (`chainHead`: the
+ * same advisory lock for the rest of the transaction, the database's clock as the rows' time);
  * call it inside the transaction of the change and `end()` before it commits.
  */
 export const openAuditBulk = async (
   database: TDatabase,
   tx: TExecutor,
 ): Promise<TAuditBulkWriter> => {
-  await tx.execute(sql`select pg_advisory_xact_lock(7428301)`);
-  const last = await tx
-    .select({ hash: auditLog.hash })
-    .from(auditLog)
-    .orderBy(desc(auditLog.seq))
-    .limit(1);
-  let prevHash = last[0]?.hash ?? GENESIS_HASH;
-  const at = new Date().toISOString();
+  const head = await chainHead(tx);
+  let prevHash = head.hash;
+  const at = head.at;
   const atJson = JSON.stringify(at);
   const suite = writeSuite;
   const lines = new CopyLines();
