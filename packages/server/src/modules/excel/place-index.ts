@@ -127,14 +127,14 @@ export const placeIndex = (rows: readonly TPlace[]): TPlaces => {
         };
       }
       if (!community) return {};
+      const placed = { community, communityCode: community.code };
       const gridCode = values.gridCode as string | undefined;
       const gridName = values.gridName as string | undefined;
       if (gridCode) {
         const grid = byCode.get(gridCode);
         if (grid?.level !== 'grid' || grid.parentCode !== community.code) {
           return {
-            community,
-            communityCode: community.code,
+            ...placed,
             issue: placeIssue(
               record,
               layout,
@@ -143,14 +143,13 @@ export const placeIndex = (rows: readonly TPlace[]): TPlaces => {
             ),
           };
         }
-        return { community, communityCode: community.code, gridCode };
+        return { ...placed, gridCode };
       }
       if (gridName) {
         const grid = gridsByName.get(`${community.code}|${gridName}`);
         if (!grid) {
           return {
-            community,
-            communityCode: community.code,
+            ...placed,
             issue: placeIssue(
               record,
               layout,
@@ -159,9 +158,9 @@ export const placeIndex = (rows: readonly TPlace[]): TPlaces => {
             ),
           };
         }
-        return { community, communityCode: community.code, gridCode: grid.code };
+        return { ...placed, gridCode: grid.code };
       }
-      return { community, communityCode: community.code };
+      return placed;
     },
   };
 };
