@@ -20,7 +20,7 @@ import { loadDemo } from '@shegong/server/demo/load-demo.ts';
 import { createLogger } from '@shegong/server/logger.ts';
 import { copyInto } from '@shegong/server/modules/excel/copy.ts';
 import {
-  newWorkerSnapshot,
+  newWorkerSnapshotValues,
   SNAPSHOT_COLUMNS,
 } from '@shegong/server/modules/excel/import-workers.ts';
 import { readRecords } from '@shegong/server/modules/excel/parse-file.ts';
@@ -327,8 +327,7 @@ const measure = async (label: string, database: TDatabase) => {
             ...{ ethnicity: '汉族', politicalStatus: '群众', educationRecognised: true },
             ...{ certificateLevel: '无', livesInCommunity: false },
           };
-          const snapshot = newWorkerSnapshot(
-            id,
+          const values = newWorkerSnapshotValues(
             {
               w: w as never,
               birthDate: '1960-01-15',
@@ -337,12 +336,7 @@ const measure = async (label: string, database: TDatabase) => {
             },
             '2026-11-23',
           );
-          records.push({
-            entityId: id,
-            orgPath: o.path,
-            row: ++row,
-            values: SNAPSHOT_COLUMNS.map((c) => snapshot[c]),
-          });
+          records.push({ entityId: id, orgPath: o.path, row: ++row, values });
           if (records.length === 5000) await flush();
         }
         await flush();

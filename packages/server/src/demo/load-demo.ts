@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { openAuditBulk, type TCreatedRecord, writeAudit } from '../audit/audit.ts';
 import type { TDatabase } from '../db/client.ts';
 import { archiveItem, org, orgFact, worker } from '../db/schema/index.ts';
-import { newWorkerSnapshot, SNAPSHOT_COLUMNS } from '../modules/excel/import-workers.ts';
+import { newWorkerSnapshotValues, SNAPSHOT_COLUMNS } from '../modules/excel/import-workers.ts';
 import { rebuildStatRollup } from '../modules/stats/stat-maintenance.ts';
 import type { TFieldCrypto } from '../security/field-crypto.ts';
 import { newId } from '../security/ids.ts';
@@ -23,35 +23,30 @@ export type TDemoProgress = { workers: number; total: number };
  */
 const AUDIT_CHUNK = 5000;
 
-/** A demo worker's creation as an import records it (`newWorkerSnapshot`, its columns). */
+/** Where a snapshot row holds the worker's exit date. */
+const EXITED_ON = SNAPSHOT_COLUMNS.indexOf('exitedOn');
+
+/** A demo worker's creation as an import records it (`newWorkerSnapshotValues`). */
 const createdRecord = (w: TDemoWorker, index: number): TCreatedRecord => {
-  const snapshot = {
-    ...newWorkerSnapshot(
-      w.id,
-      {
-        w: { ...w, educationRecognised: true } as unknown as TCreateWorkerParsed,
-        birthDate: w.birthDate,
-        sex: w.sex,
-        community: {
-          code: w.communityCode,
-          parentCode: null,
-          level: 'community',
-          name: '',
-          path: w.orgPath,
-          countyCode: w.countyCode,
-        },
+  const values = newWorkerSnapshotValues(
+    {
+      w: { ...w, educationRecognised: true } as unknown as TCreateWorkerParsed,
+      birthDate: w.birthDate,
+      sex: w.sex,
+      community: {
+        code: w.communityCode,
+        parentCode: null,
+        level: 'community',
+        name: '',
+        path: w.orgPath,
+        countyCode: w.countyCode,
       },
-      DEMO_AS_OF,
-    ),
-    // The demo's own date: an import of an exited worker takes the day of the import.
-    exitedOn: w.exitedOn,
-  };
-  return {
-    entityId: w.id,
-    orgPath: w.orgPath,
-    row: index + 1,
-    values: SNAPSHOT_COLUMNS.map((c) => snapshot[c]),
-  };
+    },
+    DEMO_AS_OF,
+  );
+  // The demo's own date: an import of an exited worker takes the day of the import.
+  values[EXITED_ON] = w.exitedOn;
+  return { entityId: w.id, orgPath: w.orgPath, row: index + 1, values };
 };
 
 /**
