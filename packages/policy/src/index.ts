@@ -58,5 +58,5 @@ export {
   type TServiceYearsDetail,
 } from './service-years.ts';
 export * from './types.ts';
-export { completedMonths, maxDate } from './util/dates.ts';
+export { maxDate } from './util/dates.ts';
 export { formatFen, formatRatio, parseRatio, type TRatio, yuanToFen } from './util/decimal.ts';

@@ -59,3 +59,46 @@ describe('serviceYears (003 二.4 累计; 004 (十七) 实际工作年限)', () 
     });
   });
 });
+
+const fromDay = (n: number) => new Date(n * 86_400_000).toISOString().slice(0, 10);
+const dayOf = (d: string) =>
+  Date.UTC(+d.slice(0, 4), +d.slice(5, 7) - 1, +d.slice(8, 10)) / 86_400_000;
+
+describe('serviceYears of one open period', () => {
+  it('gives for one open period (its short path) what the general path gives, every start against many dates', () => {
+    // Starts on every day of 1999–2001 and around leap days and month ends; dates after and before.
+    const starts: string[] = [];
+    for (let n = dayOf('1999-01-01'); n <= dayOf('2001-12-31'); n++) starts.push(fromDay(n));
+    starts.push('2000-02-29', '2004-02-29', '2023-01-31', '2024-01-31', '2024-03-31', '2026-12-07');
+    const dates = [
+      '1998-12-31',
+      '1999-01-01',
+      '2000-02-28',
+      '2000-02-29',
+      '2001-02-28',
+      '2001-03-01',
+      '2004-02-28',
+      '2004-02-29',
+      '2005-02-28',
+      '2005-03-01',
+      '2024-02-29',
+      '2025-02-28',
+      '2026-12-06',
+      '2026-12-07',
+      '2026-12-08',
+      '2026-12-31',
+      '2027-01-01',
+    ];
+    for (let n = dayOf('2010-01-01'); n <= dayOf('2013-01-10'); n += 7) dates.push(fromDay(n));
+    let checked = 0;
+    for (const from of starts) {
+      for (const on of dates) {
+        expect(serviceYears([{ from, to: null }], on), `${from} → ${on}`).toBe(
+          serviceYearsDetail([{ from, to: null }], on).years,
+        );
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20_000);
+  });
+});

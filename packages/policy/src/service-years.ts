@@ -28,8 +28,14 @@ export type TServiceYearsDetail = {
  * @example serviceYears([{ from: '2015-03-10' }], '2020-03-09') // 4
  * @example serviceYears([{ from: '2010-01-01', to: '2012-06-30' }, { from: '2014-01-01' }], '2016-07-01') // 5
  */
-export const serviceYears = (periods: readonly TServicePeriod[], onDate: string): number =>
-  serviceYearsDetail(periods, onDate).years;
+export const serviceYears = (periods: readonly TServicePeriod[], onDate: string): number => {
+  // One open period (nearly every worker of a list): its whole months up to the date over 12 —
+  // what the general path gives for it (one span, nothing to merge, leftover days not added),
+  // without its spans and detail (a test compares the two).
+  const only = periods.length === 1 ? periods[0]! : undefined;
+  if (only && !only.to) return Math.floor(completedMonths(only.from, onDate) / 12);
+  return serviceYearsDetail(periods, onDate).years;
+};
 
 /** serviceYears with its working: months, leftover days and the merged periods. */
 export const serviceYearsDetail = (

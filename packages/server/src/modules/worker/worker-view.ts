@@ -1,4 +1,4 @@
-import { completedMonths, serviceYears } from '@shegong/policy';
+import { serviceYears } from '@shegong/policy';
 import type { TArchiveItemView, TArchiveKind, TWorkerView } from '@shegong/shared';
 import type { TActor } from '../../context.ts';
 import type { TFieldCrypto } from '../../security/field-crypto.ts';
@@ -15,22 +15,15 @@ export const ageOn = (birthDate: string, onDate: string): number => {
   return onDate.slice(5) < birthDate.slice(5) ? years - 1 : years;
 };
 
-/**
- * Years of community work on a date: the current period plus earlier periods in the province.
- * A worker in post with no earlier period (nearly every row of a list) has one open period, for
- * which `serviceYears` is its whole months up to the date over 12: taken so, without the general
- * path's spans, merge and leftover days (the same figure; unit test against `serviceYears`).
- */
+/** Years of community work on a date: the current period plus earlier periods in the province. */
 export const workerServiceYears = (
   row: Pick<TWorkerRow, 'serviceStartedOn' | 'priorService' | 'exitedOn'>,
   onDate: string,
 ) =>
-  row.priorService.length === 0 && !row.exitedOn
-    ? Math.floor(completedMonths(row.serviceStartedOn, onDate) / 12)
-    : serviceYears(
-        [...row.priorService, { from: row.serviceStartedOn, to: row.exitedOn ?? null }],
-        onDate,
-      );
+  serviceYears(
+    [...row.priorService, { from: row.serviceStartedOn, to: row.exitedOn ?? null }],
+    onDate,
+  );
 
 /** A worker as the API shows it to this caller: personal data in clear only when allowed. */
 export const toWorkerView = (
