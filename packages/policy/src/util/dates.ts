@@ -1,5 +1,6 @@
 // ISO calendar dates (`YYYY-MM-DD`) as plain strings; arithmetic through UTC day numbers so no
 // time zone can move a date. The engine has no clock: every date comes from the caller.
+import { daysInMonth } from '@shegong/shared';
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -26,9 +27,8 @@ const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 export const makeDate = (y: number, m: number, d: number): string =>
   `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
 
-/** Days in a month (1-based month). */
-export const daysInMonth = (y: number, m: number): number =>
-  new Date(Date.UTC(y, m, 0)).getUTCDate();
+/** Days in a month (1-based month): the shared schemas' (one calendar rule for the project). */
+export { daysInMonth };
 
 /** Days since 1970-01-01. */
 export const dayNumber = (date: string): number => {
