@@ -3,7 +3,10 @@ import type { TActor } from '../../context.ts';
 import type { TUserRow } from './auth.repo.ts';
 
 /** The caller as the rest of the server sees it: role capabilities and the data scope. */
-export const buildActor = (user: TUserRow, orgPath: string): TActor => {
+export const buildActor = (
+  user: Pick<TUserRow, 'id' | 'username' | 'displayName' | 'role' | 'orgCode' | 'workerId'>,
+  orgPath: string,
+): TActor => {
   const role = user.role as TRole;
   return {
     id: user.id,

@@ -1,7 +1,7 @@
 import type { TActor, TServices } from '../../context.ts';
 import { passwordChangeRequired, sha256Hex } from '../../security/passwords.ts';
 import { buildActor } from './actor.ts';
-import { deleteSession, findSessionWithUser, touchSession } from './auth.repo.ts';
+import { resolveSessionRow } from './auth.repo.ts';
 
 export const SESSION_COOKIE = 'sg_session';
 
@@ -15,43 +15,35 @@ export type TResolvedSession = {
 
 /**
  * Resolves the session cookie to the caller. A session ends after the idle timeout or the
- * absolute lifetime, or when the account is disabled or locked.
+ * absolute lifetime, or when the account is disabled or locked. One statement
+ * (`resolveSessionRow`) reads it, deletes it when it has ended, or slides its idle window.
  */
 export const resolveSession = async (
   services: TServices,
   token: string,
 ): Promise<TResolvedSession | undefined> => {
-  const { db } = services.database;
   const id = sha256Hex(token);
-  const found = await findSessionWithUser(db, id);
-  if (!found) return undefined;
-  const { session: row, user, orgPath } = found;
   const now = Date.now();
   const idleLimit = services.config.SESSION_IDLE_MINUTES * 60_000;
-  if (
-    new Date(row.expiresAt).getTime() <= now ||
-    new Date(row.lastSeenAt).getTime() + idleLimit <= now
-  ) {
-    await deleteSession(db, id);
-    return undefined;
-  }
-  if (user.disabled || (user.lockedUntil && new Date(user.lockedUntil).getTime() > now)) {
-    await deleteSession(db, id);
-    return undefined;
-  }
-  if (!orgPath) return undefined;
-  // Slide the idle window, at most once a minute to keep reads cheap.
-  if (now - new Date(row.lastSeenAt).getTime() > 60_000) {
-    await touchSession(db, id, new Date(now).toISOString());
-  }
+  const row = await resolveSessionRow(services.database.db, {
+    id,
+    now: new Date(now).toISOString(),
+    idleBefore: new Date(now - idleLimit).toISOString(),
+    touchBefore: new Date(now - touchInterval(idleLimit)).toISOString(),
+  });
+  if (!row || row.ended || row.blocked || !row.orgPath) return undefined;
   return {
-    actor: buildActor(user, orgPath),
+    actor: buildActor(row, row.orgPath),
     sessionId: id,
     csrfToken: row.csrfToken,
-    passwordChangeRequired: passwordChangeRequired(
-      user,
-      services.config.PASSWORD_MAX_AGE_DAYS,
-      now,
-    ),
+    passwordChangeRequired: passwordChangeRequired(row, services.config.PASSWORD_MAX_AGE_DAYS, now),
   };
 };
+
+/**
+ * How old `last_seen_at` may grow before a request moves it: at most once a minute (a write of
+ * the row each time), and under a tenth of the idle timeout, so that a session in use never
+ * ends for lack of a slide (with one minute's timeout, a slide once a minute would let a session
+ * used every 30 s end) and ends at most a tenth early.
+ */
+export const touchInterval = (idleLimitMs: number): number => Math.min(60_000, idleLimitMs / 10);
