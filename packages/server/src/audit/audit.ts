@@ -266,29 +266,48 @@ export const SNAPSHOT_DOCUMENT = 'import_snapshots';
 
 /**
  * A snapshot document's `after`: the created records' ids, and their snapshots as rows of
- * values under `columns` (the file's row number last, as `row`). Format 2 (`v: 2`, written
- * since 2026-12-07's fourth import round) holds each row as the JSON text of its array of
- * values — one jsonb string a record instead of 25 values, which PostgreSQL parses for about a
- * third of the CPU; format 1 (no `v`, the documents written before) holds the arrays
- * themselves. Both are read (`snapshotValues`, `findImportCreations`) and verified alike.
+ * values under `columns` (the file's row number last, as `row`). Format 3 (`v: 3`, written
+ * since 2026-12-07's ninth import round) keeps out of the rows what the records share: a value
+ * every record has is named once in `fixed`, and a column of few distinct values lists them
+ * once in `codes`, its rows holding a value's index there; `columns` names only what the rows
+ * hold. Format 2 (`v: 2`) holds each row as the JSON text of its array of values, every
+ * column in it — one jsonb string a record instead of 25 values, which PostgreSQL parses for
+ * about a third of the CPU; format 1 (no `v`, the documents written before) holds the arrays
+ * themselves. All are read (`snapshotRecord`, `findImportCreations`) and verified alike.
  */
 export type TSnapshotDocument = {
   batchId: string;
+  /** Format 3: a coded column's distinct values (its rows hold the index). */
+  codes?: Record<string, TSnapshotValue[]>;
   columns: string[];
   entity: string;
+  /** Format 3: the value every record of the document has, by column (not in the rows). */
+  fixed?: Record<string, TSnapshotValue>;
   ids: string[];
   rows: string[] | unknown[][];
-  v?: typeof SNAPSHOT_FORMAT;
+  v?: 2 | typeof SNAPSHOT_FORMAT;
 };
 
-/** The format `addCreated` writes (`TSnapshotDocument`'s `v`). */
-export const SNAPSHOT_FORMAT = 2;
+type TSnapshotValue = string | number | boolean | null;
 
-/** The values of a document's i-th record (under `columns`), in either format. */
-export const snapshotValues = (doc: TSnapshotDocument, i: number): unknown[] | undefined => {
+/** The format `addCreated` writes (`TSnapshotDocument`'s `v`). */
+export const SNAPSHOT_FORMAT = 3;
+
+/** The i-th record of a document, in any format: its values by column, `row` among them. */
+export const snapshotRecord = (
+  doc: TSnapshotDocument,
+  i: number,
+): Record<string, unknown> | undefined => {
   const row = doc.rows[i];
   if (row === undefined) return undefined;
-  return doc.v === SNAPSHOT_FORMAT ? (JSON.parse(row as string) as unknown[]) : (row as unknown[]);
+  const values =
+    doc.v === undefined ? (row as unknown[]) : (JSON.parse(row as string) as unknown[]);
+  const record: Record<string, unknown> = { ...doc.fixed };
+  doc.columns.forEach((c, j) => {
+    const codes = doc.codes?.[c];
+    record[c] = codes ? codes[values[j] as number] : values[j];
+  });
+  return record;
 };
 
 /** A record created by an import, for `addCreated`. */
@@ -343,9 +362,18 @@ export type TAuditBulkWriter = {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
 const PLAIN_JSON = /["\\\u0000-\u001f\ud800-\udfff]/;
 
+/** A value in a snapshot row's text: its JSON text as part of a JSON string (`\"…\"` for a
+ * plain string), as the two `JSON.stringify`s of `snapshotRowJson` write it. */
+const rowValueJson = (v: string | number | boolean | null | undefined): string => {
+  if (typeof v === 'string')
+    return PLAIN_JSON.test(v) ? JSON.stringify(JSON.stringify(v)).slice(1, -1) : `\\"${v}\\"`;
+  if (v === null || v === undefined) return 'null';
+  return JSON.stringify(v);
+};
+
 /**
- * A snapshot document's row (format 2): `JSON.stringify(JSON.stringify([...values, row]))`,
- * written in one pass — a plain string value as `\"…\"`, anything else through the two
+ * A snapshot document's row (formats 2 and 3): `JSON.stringify(JSON.stringify([...values,
+ * row]))`, written in one pass — a plain string value as `\"…\"`, anything else through the two
  * `JSON.stringify`s (the same text, tested against them).
  */
 export const snapshotRowJson = (
@@ -353,14 +381,48 @@ export const snapshotRowJson = (
   row: number,
 ): string => {
   let s = '"[';
-  for (const v of values) {
-    if (typeof v === 'string')
-      s += PLAIN_JSON.test(v) ? JSON.stringify(JSON.stringify(v)).slice(1, -1) : `\\"${v}\\"`;
-    else if (v === null || v === undefined) s += 'null';
-    else s += JSON.stringify(v);
-    s += ',';
-  }
+  for (const v of values) s += `${rowValueJson(v)},`;
   return `${s}${JSON.stringify(row)}]"`;
+};
+
+/** Distinct values a coded column of a snapshot document may have at most. */
+const CODED_MAX = 64;
+
+/** Text jsonb cannot hold as a string (NUL, and a lone surrogate's escape): a value holding
+ * it stays in the rows, whose text escapes it once more. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what it finds
+const NOT_IN_JSONB = /[\u0000\ud800-\udfff]/;
+
+/**
+ * How a format-3 document holds each column of its records: `fixed` (one value for all),
+ * `coded` (the distinct values once, a row holds the index: at most `CODED_MAX`, and four
+ * records or more a value) or in the rows as it is. Only null, booleans and strings jsonb holds
+ * as they are leave the rows, so the document's text is canonical JSON as written.
+ */
+const snapshotLayout = (columns: readonly string[], records: readonly TCreatedRecord[]) => {
+  const seen: (Map<TSnapshotValue, number> | undefined)[] = columns.map(() => new Map());
+  for (const r of records) {
+    const { values } = r;
+    for (let j = 0; j < seen.length; j++) {
+      const m = seen[j];
+      if (m === undefined) continue;
+      const v = values[j] ?? null;
+      if (m.has(v)) continue;
+      const storable =
+        v === null || typeof v === 'boolean' || (typeof v === 'string' && !NOT_IN_JSONB.test(v));
+      if (!storable || m.size === CODED_MAX) seen[j] = undefined;
+      else m.set(v, m.size);
+    }
+  }
+  return seen.map((m) =>
+    m === undefined
+      ? undefined
+      : m.size === 1
+        ? ('fixed' as const)
+        : m.size * 4 <= records.length
+          ? m
+          : undefined,
+  );
 };
 
 /** UTF-8 bytes written a piece at a time into a buffer that grows by doubling. */
@@ -445,21 +507,43 @@ export const openAuditBulk = async (
     let ids = '';
     for (const r of e.records)
       ids += ids === '' ? JSON.stringify(r.entityId) : `,${JSON.stringify(r.entityId)}`;
-    const columns = JSON.stringify([...e.columns, 'row']);
     let first = e.records[0]!.entityId;
     for (const r of e.records) if (r.entityId < first) first = r.entityId;
-    // Keys in sorted order: canonical JSON. Encoded into bytes a row at a time (for the hash
-    // and the COPY): no 1.7 MB string to flatten and encode again.
+    const layout = snapshotLayout(e.columns, e.records);
+    const example = e.records[0]!.values;
+    // Keys in sorted order: canonical JSON.
+    const byName = (a: number, b: number) => (e.columns[a]! < e.columns[b]! ? -1 : 1);
+    const all = e.columns.map((_, j) => j).sort(byName);
+    const fixed = all.filter((j) => layout[j] === 'fixed');
+    const coded = all.filter((j) => layout[j] instanceof Map);
+    /** Columns the rows hold, in `columns`' order (a coded one as its index). */
+    const held = e.columns.map((_, j) => j).filter((j) => layout[j] !== 'fixed');
+    const codes = coded.map((j) => {
+      const values = [...(layout[j] as Map<TSnapshotValue, number>).keys()];
+      return `${JSON.stringify(e.columns[j])}:[${values.map((v) => JSON.stringify(v)).join(',')}]`;
+    });
+    const fixedJson = fixed.map(
+      (j) => `${JSON.stringify(e.columns[j])}:${JSON.stringify(example[j] ?? null)}`,
+    );
+    const columns = JSON.stringify([...held.map((j) => e.columns[j]), 'row']);
+    // Encoded into bytes a row at a time (for the hash and the COPY): no 1.7 MB string to
+    // flatten and encode again.
     const doc = new Utf8Builder();
     doc.write(
-      `{"batchId":${JSON.stringify(e.batchId)},"columns":${columns},"entity":${JSON.stringify(e.entity)},"ids":[${ids}],"rows":[`,
+      `{"batchId":${JSON.stringify(e.batchId)},"codes":{${codes.join(',')}},"columns":${columns},"entity":${JSON.stringify(e.entity)},"fixed":{${fixedJson.join(',')}},"ids":[${ids}],"rows":[`,
     );
+    const codeOf = held.map((j) => (layout[j] instanceof Map ? layout[j] : undefined));
     // 32 rows a write: a write costs a call into the runtime and a flattening of its text.
     let text = '';
     let n = 0;
     for (const r of e.records) {
-      if (n > 0) text += ',';
-      text += snapshotRowJson(r.values, r.row);
+      text += n > 0 ? ',"[' : '"[';
+      for (let k = 0; k < held.length; k++) {
+        const v = r.values[held[k]!] ?? null;
+        const code = codeOf[k];
+        text += `${code === undefined ? rowValueJson(v) : code.get(v)},`;
+      }
+      text += `${JSON.stringify(r.row)}]"`;
       if (++n % 32 === 0) {
         doc.write(text);
         text = '';

@@ -1,5 +1,5 @@
 import { and, desc, eq, getTableColumns, gte, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
-import { SNAPSHOT_DOCUMENT, SNAPSHOT_FORMAT } from '../../audit/audit.ts';
+import { SNAPSHOT_DOCUMENT } from '../../audit/audit.ts';
 import type { TScope } from '../../context.ts';
 import { queryRowsPrepared, type TExecutor } from '../../db/client.ts';
 import { auditLog } from '../../db/schema/index.ts';
@@ -93,7 +93,7 @@ export type TImportCreation = {
 
 /**
  * The creation of a record by an import, from the snapshot document of its chunk
- * (`openAuditBulk().addCreated`, either format of `TSnapshotDocument`): its snapshot as an object, with the document's time, actor
+ * (`openAuditBulk().addCreated`, any format of `TSnapshotDocument`): its snapshot as an object, with the document's time, actor
  * and reason. The document's `entity_id` is the smallest id of its records, made a moment
  * before it, so only documents between a minute before the record's id and the id itself are
  * candidates (by `audit_entity_idx`), read from the nearest down until one lists the id —
@@ -117,29 +117,32 @@ export const findImportCreations = async (
     reason: string | null;
     org_path: string | null;
     batch_id: string;
-    columns: string[];
-    values: unknown[];
+    record: Record<string, unknown>;
   }>(
     db,
     'import_creation',
     sql`select * from (
           select d.seq, d.id, d.at, d.actor_id, d.actor_name, d.reason,
-                 coalesce(v.values->>(p.k::int), d.org_path) as org_path,
-                 d.after->>'batchId' as batch_id, d.after->'columns' as columns, v.values
+                 coalesce(x.record->>'orgPath', d.org_path) as org_path,
+                 d.after->>'batchId' as batch_id, x.record
             from audit_log d
             cross join lateral (
               select n from jsonb_array_elements_text(d.after->'ids') with ordinality as e(id, n)
                where e.id = ${entityId}) i
-            -- Format 2 holds the record's values as the JSON text of their array (only this
-            -- one is parsed), format 1 the array itself.
+            -- Formats 2 and 3 hold the record's values as the JSON text of their array (only
+            -- this one is parsed), format 1 the array itself.
             cross join lateral (
-              select case when d.after->>'v' = ${String(SNAPSHOT_FORMAT)}
+              select case when d.after ? 'v'
                           then (d.after->'rows'->>(i.n::int - 1))::jsonb
                           else d.after->'rows'->(i.n::int - 1) end as values) v
-            left join lateral (
-              select o.n - 1 as k
-                from jsonb_array_elements_text(d.after->'columns') with ordinality as o(c, n)
-               where o.c = 'orgPath') p on true
+            -- The record by column: format 3's fixed values, and a coded column's value
+            -- looked up by the index its row holds.
+            cross join lateral (
+              select coalesce(d.after->'fixed', '{}'::jsonb) || coalesce(jsonb_object_agg(o.c,
+                       case when d.after->'codes' ? o.c
+                            then d.after->'codes'->o.c->((v.values->>(o.n::int - 1))::int)
+                            else v.values->(o.n::int - 1) end), '{}'::jsonb) as record
+                from jsonb_array_elements_text(d.after->'columns') with ordinality as o(c, n)) x
            where d.entity = ${SNAPSHOT_DOCUMENT}
              and d.entity_id between ${minuteBefore(entityId)} and ${entityId}
              and d.after->>'entity' = ${entity}
@@ -148,10 +151,8 @@ export const findImportCreations = async (
         where ${pathInScope(sql`r.org_path`, scope)}`,
   );
   return found.map((f) => {
-    const after: Record<string, unknown> = { id: entityId };
-    f.columns.forEach((c, i) => {
-      if (c !== 'row') after[c] = f.values[i];
-    });
+    const { row, ...values } = f.record;
+    const after: Record<string, unknown> = { ...values, id: entityId };
     const keys = Object.keys(after).sort();
     const sorted = Object.fromEntries(keys.map((k) => [k, after[k]]));
     return {
@@ -169,7 +170,7 @@ export const findImportCreations = async (
       reason: f.reason,
       importRef: {
         batchId: f.batch_id,
-        row: Number(f.values[f.columns.indexOf('row')]),
+        row: Number(row),
         documentSeq: Number(f.seq),
       },
     };
