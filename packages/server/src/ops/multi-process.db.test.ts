@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { idNumberCheckChar as idCheck } from '@shegong/shared';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '../testing/global-setup.ts';
@@ -164,6 +165,32 @@ describe.runIf(testDbKind() === 'pg')('several server processes on one PostgreSQ
     expect(patched.status).toBe(200);
     expect((await get(b!.url, '/api/orgs/640104')).effectivePackId).toBe('yinchuan-2018');
     expect((await get(b!.url, '/api/stats/640104')).pack?.id).toBe('yinchuan-2018');
+    // B keeps its computed dashboards: a worker registered through A is counted by B at once.
+    const community = await fetch(`${a!.url}/api/orgs`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ code: '640104001001', parentCode: '640104001000', name: '第一社区' }),
+    });
+    expect(community.status, await community.clone().text()).toBe(201);
+    expect((await get(b!.url, '/api/stats/640104')).headcount).toBe(0);
+    expect((await get(b!.url, '/api/stats/640104')).orgs.communities).toBe(1);
+    const worker = await fetch(`${a!.url}/api/workers`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        name: '两进程',
+        idNumber: `64010419900101800${idCheck('64010419900101800')}`,
+        educationLevel: '本科',
+        serviceStartedOn: '2020-04-01',
+        communityCode: '640104001001',
+        postTitle: '网格员',
+        livesInCommunity: true,
+      }),
+    });
+    expect(worker.status, await worker.clone().text()).toBe(201);
+    const after = await get(b!.url, '/api/stats/640104');
+    expect(after.headcount).toBe(1);
+    expect(after.structures.education.find((e: { key: string }) => e.key === '本科').count).toBe(1);
   });
 
   it('counts login attempts across processes against one limit', async () => {

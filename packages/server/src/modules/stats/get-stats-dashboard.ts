@@ -21,6 +21,7 @@ import {
 import type { TScope } from '../../context.ts';
 import type { TExecutor } from '../../db/client.ts';
 import { findOrgFamilyInScope } from '../org/org.repo.ts';
+import { dashboardCacheOf, dashboardKey } from './dashboard-cache.ts';
 import {
   EXITED,
   ORG_DIM,
@@ -47,6 +48,7 @@ import {
   nodesByCode,
   readRollupGroups,
   statOf,
+  statsVersionInScope,
   type TDescendant,
   type TNodeStats,
   unitTallies,
@@ -189,14 +191,17 @@ const trendOf = (stats: TNodeStats, year: number) => {
  * The statistics of one node for the caller: figures of the node from the rollup, its children
  * for comparison, and the pack's standard, quotas and targets. 404 outside the caller's scope.
  */
-export const getStatsDashboard = async (c: TStatsCtx, code: string): Promise<TStatsDashboard> => {
+export const getStatsDashboard = async (
+  c: TStatsCtx,
+  code: string,
+  asOf = todayIso(),
+): Promise<TStatsDashboard> => {
   const { db, scope } = c;
   // The node, its path and its children in one statement (scope checked there).
   const family = await findOrgFamilyInScope(db, scope, code);
   if (!family) throw new AppError('NOT_FOUND', `机构 ${code} 不存在`);
   const { node, path: pathNodes } = family;
   await ensureStatRollup(db);
-  const asOf = todayIso();
   const year = Number(asOf.slice(0, 4));
   const level = node.level as TOrgLevel;
   const codes = pathCodes(node.path);
@@ -377,4 +382,27 @@ export const getStatsDashboard = async (c: TStatsCtx, code: string): Promise<TSt
     children: childRows,
     notes,
   };
+};
+
+/**
+ * The dashboard as the JSON the API sends: one statement checks the node against the caller's
+ * scope and reads the statistics' data version; an answer this process computed for the same
+ * node, scope, date and packs at that version is sent again, else it is computed and kept
+ * (`dashboard-cache.ts`). 404 outside the caller's scope, as `getStatsDashboard`.
+ */
+export const getStatsDashboardJson = async (c: TStatsCtx, code: string): Promise<string> => {
+  const asOf = todayIso();
+  const [version, registry] = await Promise.all([
+    statsVersionInScope(c.db, c.scope, code),
+    policyRegistry(c.policiesDir).catch(() => null),
+  ]);
+  if (version === undefined) throw new AppError('NOT_FOUND', `机构 ${code} 不存在`);
+  const cache = dashboardCacheOf(c.db);
+  const key = dashboardKey(code, c.scope, asOf, c.policiesDir);
+  const kept = registry ? cache.get(key, version, registry) : undefined;
+  if (kept !== undefined) return kept;
+  const json = JSON.stringify(await getStatsDashboard(c, code, asOf));
+  // Without packs (a registry that failed to load is tried again) nothing is kept.
+  if (registry) cache.set(key, version, registry, json);
+  return json;
 };

@@ -1,5 +1,6 @@
 import { todayIso } from '@shegong/shared';
 import { sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import { queryRows, type TExecutor } from '../../db/client.ts';
 import {
   communityStatKeys,
@@ -22,6 +23,9 @@ import {
 //   bulk writers (import)         → refreshCommunityStats(tx, codes of the org nodes touched)
 //   pay results (issue 6)         → applyPathStatDelta(tx, orgPath, countyCode, [[PAY_DIM, month, fen]])
 // Rows are upserted in key order so that two transactions never wait on each other in a cycle.
+// Each of these functions also marks its transaction as changing the statistics
+// (`markStatsChanged`), after its writes: the data version that cached dashboards are kept under
+// is raised once when the transaction commits (migration 0017).
 
 type TRow = { org: string; dim: string; value: string; n: number; county: string | null };
 /** Pending changes of rollup rows, keyed by node, dimension and value. */
@@ -62,9 +66,31 @@ export const addAlongPath = (
   });
 };
 
+/** Transactions already marked (a second mark in one transaction would do nothing anyway). */
+const marked = new WeakSet<object>();
+
+/**
+ * Marks the executor's transaction as changing what a dashboard reads (rollup rows, org nodes,
+ * facts, workers): the statistics' data version is raised once when it commits (the deferred
+ * trigger of migration 0017), so every process computes its dashboards again. Called after the
+ * writes, so that outside a transaction (each statement its own) the version moves after the data.
+ */
+export const markStatsChanged = async (db: TExecutor) => {
+  const tx = db instanceof PgTransaction;
+  if (tx && marked.has(db)) return;
+  await db.execute(
+    sql`insert into stat_change (tx) values (txid_current()) on conflict (tx) do nothing`,
+  );
+  if (tx) marked.add(db);
+};
+
 const CHUNK = 5000;
 
-/** Adds the delta to the rollup (upsert, in key order). */
+/**
+ * Adds the delta to the rollup (upsert, in key order). Mode `add` (every writer's) marks the
+ * statistics changed even when the delta is empty: the write it follows may change what a
+ * dashboard reads besides the rollup (a worker's grid, a node's name).
+ */
 export const writeStatDelta = async (
   db: TExecutor,
   delta: TStatDelta,
@@ -86,6 +112,7 @@ export const writeStatDelta = async (
         : sql`${insert} on conflict (org_code, dim, value) do update set n = stat_rollup.n + excluded.n`,
     );
   }
+  if (mode === 'add') await markStatsChanged(db);
 };
 
 /**
@@ -149,7 +176,7 @@ const findNode = async (db: TExecutor, code: string) =>
  */
 export const applyCommunityMoveStats = async (db: TExecutor, code: string, oldPath: string) => {
   const node = await findNode(db, code);
-  if (!node || node.path === oldPath) return;
+  if (!node || node.path === oldPath) return markStatsChanged(db);
   const own = await ownRows(db, code);
   const oldCodes = pathCodes(oldPath).filter((c) => c !== code);
   const newCodes = pathCodes(node.path).filter((c) => c !== code);
@@ -167,6 +194,7 @@ export const applyCommunityMoveStats = async (db: TExecutor, code: string, oldPa
   await db.execute(
     sql`update stat_rollup set county_code = ${node.county_code} where org_code = ${code}`,
   );
+  await markStatsChanged(db);
 };
 
 const WORKER_FIELDS = sql`org_path as "orgPath", county_code as "countyCode", status, sex,
@@ -262,6 +290,8 @@ export const refreshCommunityStats = async (db: TExecutor, codes: readonly strin
     );
     await writeStatDelta(db, delta);
   }
+  // Also with no code or no change: the caller's write (a node renamed) may still show.
+  await markStatsChanged(db);
 };
 
 /**
@@ -271,7 +301,7 @@ export const refreshCommunityStats = async (db: TExecutor, codes: readonly strin
  */
 export const refreshOrgStats = async (db: TExecutor, code: string) => {
   const node = await findNode(db, code);
-  if (!node) return;
+  if (!node) return markStatsChanged(db);
   if (node.level === 'community') return refreshCommunityStats(db, [code]);
   if (node.level === 'grid')
     return node.parent_code ? refreshCommunityStats(db, [node.parent_code]) : undefined;
@@ -409,6 +439,7 @@ export const rebuildStatRollup = async (
     await flush(rest);
     rows += high.size;
     await writeStatDelta(t, high, 'insert');
+    await markStatsChanged(t);
     await onProgress?.(counties.length + 1, counties.length + 1);
     return { rows, workers };
   });

@@ -1,10 +1,32 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type TExecutor } from '../../db/client.ts';
+import type { TScope } from '../../context.ts';
+import { queryRows, queryRowsPrepared, type TExecutor } from '../../db/client.ts';
+import { pathInScope } from '../org/org-scope.ts';
 import { communityStatKeys, type TStatKey, workerStatKeys } from './stat-keys.ts';
 import { latestFacts, selectWorkerStatFields } from './stat-maintenance.ts';
 
-// Reads of the statistics. Every function here is given nodes the caller may see (the route
-// checked the node against the scope, and everything read lies in its subtree).
+// Reads of the statistics. Every function here but the first is given nodes the caller may see
+// (the route checked the node against the scope, and everything read lies in its subtree).
+
+/**
+ * The statistics' data version (migration 0017) when the node is in the caller's scope, else
+ * undefined: one statement, before a cached dashboard is served or a new one computed (read
+ * first, so that what is computed after it is at least as new as the version it is kept under).
+ */
+export const statsVersionInScope = async (
+  db: TExecutor,
+  scope: TScope,
+  code: string,
+): Promise<string | undefined> => {
+  // Prepared: the node by its primary key, the version's one row.
+  const rows = await queryRowsPrepared<{ version: string }>(
+    db,
+    'stats_version',
+    sql`select v.n::text as version from org o cross join stat_version v
+        where o.code = ${code} and ${pathInScope(sql`o.path`, scope)}`,
+  );
+  return rows[0]?.version;
+};
 
 /** The figures of one node: dimension → value → count. */
 export type TNodeStats = Map<string, Map<string, number>>;

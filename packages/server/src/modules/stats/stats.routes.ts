@@ -1,15 +1,15 @@
-import { STAT_TABLE_LABELS, ZStatsExportQuery } from '@shegong/shared';
+import { STAT_TABLE_LABELS, type TStatsDashboard, ZStatsExportQuery } from '@shegong/shared';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import type { TAppEnv } from '../../http/env.ts';
 import { defineRoute } from '../../http/route.ts';
-import { getStatsDashboard } from './get-stats-dashboard.ts';
+import { getStatsDashboardJson } from './get-stats-dashboard.ts';
 import { reportWorkbook, tableWorkbook, xlsxResponse } from './stats-xlsx.ts';
 
 const ZCodeParam = z.object({ code: z.string().regex(/^\d{6,15}$/, '机构代码应为6–15位数字') });
 
-const dashboardFor = (c: Context<TAppEnv>, code: string) =>
-  getStatsDashboard(
+const dashboardJson = (c: Context<TAppEnv>, code: string) =>
+  getStatsDashboardJson(
     {
       db: c.var.services.database.db,
       scope: c.var.actor!.scope,
@@ -17,6 +17,10 @@ const dashboardFor = (c: Context<TAppEnv>, code: string) =>
     },
     code,
   );
+
+/** The exports take the figures of the page (the same kept answer). */
+const dashboardFor = async (c: Context<TAppEnv>, code: string): Promise<TStatsDashboard> =>
+  JSON.parse(await dashboardJson(c, code));
 
 export const statsRoutes = [
   defineRoute({
@@ -26,7 +30,9 @@ export const statsRoutes = [
     tag: '统计',
     access: 'stats:read',
     params: ZCodeParam,
-    handler: async (c, { params }) => dashboardFor(c, params.code),
+    // The kept JSON as it is (c.json would stringify an object).
+    handler: async (c, { params }) =>
+      c.body(await dashboardJson(c, params.code), 200, { 'Content-Type': 'application/json' }),
   }),
   defineRoute({
     method: 'get',
