@@ -1,7 +1,7 @@
 import type { TActor, TServices } from '../../context.ts';
 import { passwordChangeRequired, sha256Hex } from '../../security/passwords.ts';
 import { buildActor } from './actor.ts';
-import { resolveSessionRow } from './auth.repo.ts';
+import { deleteSession, findSessionForRequest, touchSession } from './auth.repo.ts';
 
 export const SESSION_COOKIE = 'sg_session';
 
@@ -15,23 +15,32 @@ export type TResolvedSession = {
 
 /**
  * Resolves the session cookie to the caller. A session ends after the idle timeout or the
- * absolute lifetime, or when the account is disabled or locked. One statement
- * (`resolveSessionRow`) reads it, deletes it when it has ended, or slides its idle window.
+ * absolute lifetime, or when the account is disabled or locked (and is deleted then). One
+ * read (`findSessionForRequest`) decides; a write follows only to end a session or to slide its
+ * idle window.
  */
 export const resolveSession = async (
   services: TServices,
   token: string,
 ): Promise<TResolvedSession | undefined> => {
+  const { db } = services.database;
   const id = sha256Hex(token);
   const now = Date.now();
   const idleLimit = services.config.SESSION_IDLE_MINUTES * 60_000;
-  const row = await resolveSessionRow(services.database.db, {
+  const touchBefore = new Date(now - touchInterval(idleLimit)).toISOString();
+  const row = await findSessionForRequest(db, {
     id,
     now: new Date(now).toISOString(),
     idleBefore: new Date(now - idleLimit).toISOString(),
-    touchBefore: new Date(now - touchInterval(idleLimit)).toISOString(),
+    touchBefore,
   });
-  if (!row || row.ended || row.blocked || !row.orgPath) return undefined;
+  if (!row) return undefined;
+  if (row.ended || row.blocked) {
+    await deleteSession(db, id);
+    return undefined;
+  }
+  if (!row.orgPath) return undefined;
+  if (row.stale) await touchSession(db, id, new Date(now).toISOString(), touchBefore);
   return {
     actor: buildActor(row, row.orgPath),
     sessionId: id,
