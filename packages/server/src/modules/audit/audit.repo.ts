@@ -1,4 +1,17 @@
-import { and, desc, eq, getTableColumns, gte, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import {
+  and,
+  desc,
+  eq,
+  getTableColumns,
+  gte,
+  isNull,
+  lt,
+  lte,
+  ne,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import { SNAPSHOT_DOCUMENT } from '../../audit/audit.ts';
 import type { TScope } from '../../context.ts';
 import { queryRowsPrepared, type TExecutor } from '../../db/client.ts';
@@ -106,73 +119,90 @@ export const findImportCreations = async (
   scope: TScope,
   entity: string,
   entityId: string,
-): Promise<TImportCreation[]> => {
+): Promise<TImportCreation[]> =>
   // Prepared: the documents are read backwards by the entity index whatever the bounds' values.
-  const found = await queryRowsPrepared<{
-    seq: number | string;
-    id: string;
-    at: string | Date;
-    actor_id: string | null;
-    actor_name: string;
-    reason: string | null;
-    org_path: string | null;
-    batch_id: string;
-    record: Record<string, unknown>;
-  }>(
-    db,
-    'import_creation',
-    sql`select * from (
-          select d.seq, d.id, d.at, d.actor_id, d.actor_name, d.reason,
-                 coalesce(x.record->>'orgPath', d.org_path) as org_path,
-                 d.after->>'batchId' as batch_id, x.record
-            from audit_log d
-            cross join lateral (
-              select n from jsonb_array_elements_text(d.after->'ids') with ordinality as e(id, n)
-               where e.id = ${entityId}) i
-            -- Formats 2 and 3 hold the record's values as the JSON text of their array (only
-            -- this one is parsed), format 1 the array itself.
-            cross join lateral (
-              select case when d.after ? 'v'
-                          then (d.after->'rows'->>(i.n::int - 1))::jsonb
-                          else d.after->'rows'->(i.n::int - 1) end as values) v
-            -- The record by column: format 3's fixed values, and a coded column's value
-            -- looked up by the index its row holds.
-            cross join lateral (
-              select coalesce(d.after->'fixed', '{}'::jsonb) || coalesce(jsonb_object_agg(o.c,
-                       case when d.after->'codes' ? o.c
-                            then d.after->'codes'->o.c->((v.values->>(o.n::int - 1))::int)
-                            else v.values->(o.n::int - 1) end), '{}'::jsonb) as record
-                from jsonb_array_elements_text(d.after->'columns') with ordinality as o(c, n)) x
-           where d.entity = ${SNAPSHOT_DOCUMENT}
-             and d.entity_id between ${minuteBefore(entityId)} and ${entityId}
-             and d.after->>'entity' = ${entity}
-           order by d.entity_id desc
-           limit 1) r
-        where ${pathInScope(sql`r.org_path`, scope)}`,
-  );
-  return found.map((f) => {
-    const { row, ...values } = f.record;
-    const after: Record<string, unknown> = { ...values, id: entityId };
-    const keys = Object.keys(after).sort();
-    const sorted = Object.fromEntries(keys.map((k) => [k, after[k]]));
-    return {
-      seq: Number(f.seq),
-      id: f.id,
-      at: new Date(f.at).toISOString(),
-      actorId: f.actor_id,
-      actorName: f.actor_name,
-      action: 'create' as const,
-      entity,
-      entityId,
-      orgPath: f.org_path,
-      before: null,
-      after: sorted,
-      reason: f.reason,
-      importRef: {
-        batchId: f.batch_id,
-        row: Number(row),
-        documentSeq: Number(f.seq),
-      },
-    };
-  });
+  (
+    await queryRowsPrepared<TImportCreationRow>(
+      db,
+      'import_creation',
+      importCreationQuery(scope, entity, entityId),
+    )
+  ).map((f) => toImportCreation(f, entity, entityId));
+
+/** A row of `importCreationQuery` (as the driver gives it, or as its `row_to_json`). */
+export type TImportCreationRow = {
+  seq: number | string;
+  id: string;
+  at: string | Date;
+  actor_id: string | null;
+  actor_name: string;
+  reason: string | null;
+  org_path: string | null;
+  batch_id: string;
+  record: Record<string, unknown>;
+};
+
+/**
+ * The statement of `findImportCreations`, at most one `TImportCreationRow`: for a caller that
+ * reads it inside a statement of its own (a worker's history).
+ */
+export const importCreationQuery = (scope: TScope, entity: string, entityId: string): SQL =>
+  sql`select * from (
+        select d.seq, d.id, d.at, d.actor_id, d.actor_name, d.reason,
+               coalesce(x.record->>'orgPath', d.org_path) as org_path,
+               d.after->>'batchId' as batch_id, x.record
+          from audit_log d
+          cross join lateral (
+            select n from jsonb_array_elements_text(d.after->'ids') with ordinality as e(id, n)
+             where e.id = ${entityId}) i
+          -- Formats 2 and 3 hold the record's values as the JSON text of their array (only
+          -- this one is parsed), format 1 the array itself.
+          cross join lateral (
+            select case when d.after ? 'v'
+                        then (d.after->'rows'->>(i.n::int - 1))::jsonb
+                        else d.after->'rows'->(i.n::int - 1) end as values) v
+          -- The record by column: format 3's fixed values, and a coded column's value
+          -- looked up by the index its row holds.
+          cross join lateral (
+            select coalesce(d.after->'fixed', '{}'::jsonb) || coalesce(jsonb_object_agg(o.c,
+                     case when d.after->'codes' ? o.c
+                          then d.after->'codes'->o.c->((v.values->>(o.n::int - 1))::int)
+                          else v.values->(o.n::int - 1) end), '{}'::jsonb) as record
+              from jsonb_array_elements_text(d.after->'columns') with ordinality as o(c, n)) x
+         where d.entity = ${SNAPSHOT_DOCUMENT}
+           and d.entity_id between ${minuteBefore(entityId)} and ${entityId}
+           and d.after->>'entity' = ${entity}
+         order by d.entity_id desc
+         limit 1) r
+      where ${pathInScope(sql`r.org_path`, scope)}`;
+
+/** A row of `importCreationQuery` as the creation an audit row would show. */
+export const toImportCreation = (
+  f: TImportCreationRow,
+  entity: string,
+  entityId: string,
+): TImportCreation => {
+  const { row, ...values } = f.record;
+  const after: Record<string, unknown> = { ...values, id: entityId };
+  const keys = Object.keys(after).sort();
+  const sorted = Object.fromEntries(keys.map((k) => [k, after[k]]));
+  return {
+    seq: Number(f.seq),
+    id: f.id,
+    at: new Date(f.at).toISOString(),
+    actorId: f.actor_id,
+    actorName: f.actor_name,
+    action: 'create' as const,
+    entity,
+    entityId,
+    orgPath: f.org_path,
+    before: null,
+    after: sorted,
+    reason: f.reason,
+    importRef: {
+      batchId: f.batch_id,
+      row: Number(row),
+      documentSeq: Number(f.seq),
+    },
+  };
 };

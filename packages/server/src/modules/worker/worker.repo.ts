@@ -2,7 +2,13 @@ import type { TWorkerListQuery } from '@shegong/shared';
 import { and, asc, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { TScope } from '../../context.ts';
 import { executePrepared, queryRows, queryRowsPrepared, type TExecutor } from '../../db/client.ts';
-import { archiveItem, auditLog, org, worker } from '../../db/schema/index.ts';
+import { archiveItem, org, worker } from '../../db/schema/index.ts';
+import {
+  importCreationQuery,
+  type TImportCreation,
+  type TImportCreationRow,
+  toImportCreation,
+} from '../audit/audit.repo.ts';
 import { findOrgInScope } from '../org/org.repo.ts';
 import { pathInScope, underPath } from '../org/org-scope.ts';
 
@@ -220,44 +226,69 @@ export const findWorkerDetailInScope = async (db: TExecutor, scope: TScope, id: 
   return { worker: rest as TWorkerRow, nodes, archive };
 };
 
+/** An entry of a worker's history: an audit row, or its creation by an import (`importRef`). */
+export type THistoryEntry = {
+  seq: number;
+  at: string;
+  actorName: string;
+  action: string;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+  importRef?: TImportCreation['importRef'];
+};
+
 /**
- * The audit rows recorded on a worker in scope, in order, with the scope check in the same
- * statement (the worker left-joined to its rows): undefined when the worker is not in scope, an
- * empty list when it has no rows (a worker loaded in bulk has its creation in the import's
- * document, see findImportCreations).
+ * A worker's history, when the worker is in scope (undefined otherwise): the audit rows recorded
+ * on it, in order, and — when none of them is its creation — its creation by an import, from
+ * the import's snapshot document (`importCreationQuery`, whose scope applies to the record's own
+ * org path), first. One statement where it took two: the scope check, the rows as a JSON array
+ * beside the worker, and the creation only when there is no `create` row (the document is up to
+ * a few MB of JSON to read). Prepared: reads by the primary key and the audit log's entity index.
  */
-export const listWorkerAuditInScope = async (db: TExecutor, scope: TScope, id: string) => {
-  // Prepared: equality reads by the primary key and the audit log's entity index.
-  const query = db
-    .select({
-      seq: auditLog.seq,
-      at: auditLog.at,
-      actorName: auditLog.actorName,
-      action: auditLog.action,
-      before: auditLog.before,
-      after: auditLog.after,
-      reason: auditLog.reason,
-    })
-    .from(worker)
-    .leftJoin(auditLog, and(eq(auditLog.entity, 'worker'), eq(auditLog.entityId, id)))
-    .where(and(eq(worker.id, id), workerInScope(scope)))
-    .orderBy(asc(auditLog.seq));
-  const rows = await executePrepared('worker_audit', query);
-  if (rows.length === 0) return undefined;
-  return rows.flatMap((r) =>
-    r.seq === null || r.at === null || r.action === null || r.actorName === null
-      ? []
-      : // `at` as ISO 8601, as the audit list and the import's creations give it (the column
-        // comes back as PostgreSQL's text, '2026-12-07 21:14:12.51+00').
-        [
-          {
-            ...r,
-            seq: r.seq,
-            at: new Date(r.at).toISOString(),
-            action: r.action,
-            actorName: r.actorName,
-          },
-        ],
+export const findWorkerHistoryInScope = async (
+  db: TExecutor,
+  scope: TScope,
+  id: string,
+): Promise<THistoryEntry[] | undefined> => {
+  const [row] = await queryRowsPrepared<{
+    entries: (Omit<THistoryEntry, 'importRef'> & { at: string })[];
+    creation: TImportCreationRow | null;
+  }>(
+    db,
+    'worker_history',
+    sql`select
+          (select coalesce(json_agg(json_build_object('seq', a.seq, 'at', a.at,
+             'actorName', a.actor_name, 'action', a.action, 'before', a.before, 'after', a.after,
+             'reason', a.reason) order by a.seq), '[]')
+             from audit_log a where a.entity = 'worker' and a.entity_id = ${id}) as entries,
+          case when exists (select 1 from audit_log a
+                             where a.entity = 'worker' and a.entity_id = ${id} and a.action = 'create')
+               then null
+               else (select row_to_json(c) from (${importCreationQuery(scope, 'worker', id)}) c)
+          end as creation
+        from ${worker}
+        where ${and(eq(worker.id, id), workerInScope(scope))}`,
+  );
+  if (!row) return undefined;
+  // `at` as ISO 8601 (UTC, milliseconds), as the audit list and the import's creations give it.
+  const entries: THistoryEntry[] = row.entries.map((e) => ({
+    seq: e.seq,
+    at: new Date(e.at).toISOString(),
+    actorName: e.actorName,
+    action: e.action,
+    before: e.before,
+    after: e.after,
+    reason: e.reason,
+  }));
+  if (!row.creation) return entries;
+  const { seq, at, actorName, action, before, after, reason, importRef } = toImportCreation(
+    row.creation,
+    'worker',
+    id,
+  );
+  return [{ seq, at, actorName, action, before, after, reason, importRef }, ...entries].sort(
+    (x, y) => x.seq - y.seq,
   );
 };
 

@@ -11,7 +11,6 @@ import {
 } from '@shegong/shared';
 import { z } from 'zod';
 import { defineRoute } from '../../http/route.ts';
-import { findImportCreations } from '../audit/audit.repo.ts';
 import { governingPack } from '../org/org.repo.ts';
 import { postCategoryOf } from '../policy/pack-of.ts';
 import { addArchiveItem } from './add-archive-item.ts';
@@ -19,7 +18,7 @@ import { createWorker } from './create-worker.ts';
 import { updateWorker } from './update-worker.ts';
 import {
   findWorkerDetailInScope,
-  listWorkerAuditInScope,
+  findWorkerHistoryInScope,
   listWorkers,
   type TWorkerFilters,
 } from './worker.repo.ts';
@@ -167,21 +166,14 @@ export const workerRoutes = [
     access: 'worker:read',
     params: ZIdParam,
     handler: async (c, { params }) => {
-      const { db } = c.var.services.database;
-      // The scope check and the worker's audit rows in one statement.
-      const entries = await listWorkerAuditInScope(db, c.var.actor!.scope, params.id);
-      if (!entries) throw new AppError('NOT_FOUND', '工作者不存在');
-      // A worker an import created has its creation in the import's snapshot document.
-      if (entries.some((e) => e.action === 'create')) return { items: entries };
-      const created = await findImportCreations(db, c.var.actor!.scope, 'worker', params.id);
-      return {
-        items: [
-          ...created.map(({ seq, at, actorName, action, before, after, reason, importRef }) => ({
-            ...{ seq, at, actorName, action, before, after, reason, importRef },
-          })),
-          ...entries,
-        ].sort((a, b) => a.seq - b.seq),
-      };
+      // The scope check, the worker's audit rows and its creation by an import in one statement.
+      const items = await findWorkerHistoryInScope(
+        c.var.services.database.db,
+        c.var.actor!.scope,
+        params.id,
+      );
+      if (!items) throw new AppError('NOT_FOUND', '工作者不存在');
+      return { items };
     },
   }),
 ];
