@@ -272,6 +272,31 @@ describe(`dashboards kept per process (${testDbKind()})`, () => {
     });
   });
 
+  it('raises the version once for each of concurrent writers, without a deadlock or a lost raise', async () => {
+    const kept = await dashboard(XINGQING);
+    const workers = await queryRows<{ id: string; v: number; education: string }>(
+      services.database.db,
+      sql`select id, version as v, education_level as education from worker
+          where community_code = ${COMMUNITY} and status <> '已退出' order by id limit 10`,
+    );
+    expect(workers).toHaveLength(10);
+    const v = await version();
+    const edits = await Promise.all(
+      workers.map((w) =>
+        street.patch(`/api/workers/${w.id}`, {
+          version: w.v,
+          educationLevel: w.education === '本科' ? '大专' : '本科',
+          correction: true,
+        }),
+      ),
+    );
+    expect(edits.map((e) => e.status)).toEqual(workers.map(() => 200));
+    expect(await version()).toBe(v + 10);
+    const after = await dashboard(XINGQING);
+    expect(after).toEqual(await fresh(XINGQING));
+    expect(after.structures.education).not.toEqual(kept.structures.education);
+  });
+
   it('leaves the version as it is for a write the dashboards do not read (an archive note)', async () => {
     const kept = await dashboard(XINGQING);
     const v = await version();
