@@ -277,13 +277,13 @@ describe(`dashboards kept per process (${testDbKind()})`, () => {
     const workers = await queryRows<{ id: string; v: number; education: string }>(
       services.database.db,
       sql`select id, version as v, education_level as education from worker
-          where community_code = ${COMMUNITY} and status <> '已退出' order by id limit 10`,
+          where county_code = ${XINGQING} and status <> '已退出' order by id limit 10`,
     );
     expect(workers).toHaveLength(10);
     const v = await version();
     const edits = await Promise.all(
       workers.map((w) =>
-        street.patch(`/api/workers/${w.id}`, {
+        city.patch(`/api/workers/${w.id}`, {
           version: w.v,
           educationLevel: w.education === '本科' ? '大专' : '本科',
           correction: true,
