@@ -1,7 +1,9 @@
 import type { TRole } from '@shegong/shared';
+import { sql } from 'drizzle-orm';
 import { buildApp } from '../app.ts';
 import { ensureRootOrg } from '../bootstrap.ts';
 import { systemActor, type TServices } from '../context.ts';
+import { queryRows } from '../db/client.ts';
 import { loadDemo } from '../demo/load-demo.ts';
 import { createUser } from '../modules/auth/create-user.ts';
 import { ctxFor } from './test-db.ts';
@@ -83,3 +85,25 @@ export const seedUser = async (
     password: TEST_PASSWORD,
     ...input,
   });
+
+/**
+ * A worker account (role `worker`) for the first worker (by id) of a community; returns that
+ * worker's id.
+ */
+export const seedWorkerAccount = async (
+  services: TServices,
+  username: string,
+  communityCode: string,
+) => {
+  const [first] = await queryRows<{ id: string }>(
+    services.database.db,
+    sql`select id from worker where community_code = ${communityCode} order by id limit 1`,
+  );
+  await seedUser(services, {
+    username,
+    role: 'worker',
+    orgCode: communityCode,
+    workerId: first!.id,
+  });
+  return first!.id;
+};

@@ -3,7 +3,13 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TScope, TServices } from '../../context.ts';
 import { openDatabase, queryRows, type TDatabase } from '../../db/client.ts';
-import { createClient, seedDemo, seedUser, type TTestClient } from '../../testing/test-app.ts';
+import {
+  createClient,
+  seedDemo,
+  seedUser,
+  seedWorkerAccount,
+  type TTestClient,
+} from '../../testing/test-app.ts';
 import { createTestServices, testDbKind } from '../../testing/test-db.ts';
 import { buildXlsx, fixtureId, importThrough } from '../excel/excel-fixtures.ts';
 import { DASHBOARD_CACHE_LIMITS, dashboardCacheOf } from './dashboard-cache.ts';
@@ -39,18 +45,7 @@ describe(`dashboards kept per process (${testDbKind()})`, () => {
     await seedDemo(services, 300);
     await seedUser(services, { username: 'city', role: 'civil-affairs-admin', orgCode: YINCHUAN });
     await seedUser(services, { username: 'street', role: 'street-admin', orgCode: STREET });
-    const someone = (
-      await queryRows<{ id: string }>(
-        services.database.db,
-        sql`select id from worker where community_code = ${COMMUNITY} limit 1`,
-      )
-    )[0]!.id;
-    await seedUser(services, {
-      username: 'self',
-      role: 'worker',
-      orgCode: COMMUNITY,
-      workerId: someone,
-    });
+    await seedWorkerAccount(services, 'self', COMMUNITY);
     city = createClient(services);
     street = createClient(services);
     self = createClient(services);

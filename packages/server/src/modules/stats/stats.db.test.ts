@@ -5,7 +5,13 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TServices } from '../../context.ts';
 import { queryRows } from '../../db/client.ts';
-import { createClient, seedDemo, seedUser, type TTestClient } from '../../testing/test-app.ts';
+import {
+  createClient,
+  seedDemo,
+  seedUser,
+  seedWorkerAccount,
+  type TTestClient,
+} from '../../testing/test-app.ts';
 import { createTestServices, testDbKind } from '../../testing/test-db.ts';
 import { ageOn, workerServiceYears } from '../worker/worker-view.ts';
 import { PAY_DIM } from './stat-keys.ts';
@@ -198,18 +204,7 @@ describe(`statistics rollup and dashboard (${testDbKind()})`, () => {
     await seedUser(services, { username: 'city', role: 'civil-affairs-admin', orgCode: YINCHUAN });
     await seedUser(services, { username: 'street', role: 'street-admin', orgCode: STREET });
     await seedUser(services, { username: 'sec', role: 'community-secretary', orgCode: COMMUNITY });
-    const someone = (
-      await queryRows<{ id: string }>(
-        services.database.db,
-        sql`select id from worker where community_code = ${COMMUNITY} limit 1`,
-      )
-    )[0]!.id;
-    await seedUser(services, {
-      username: 'self',
-      role: 'worker',
-      orgCode: COMMUNITY,
-      workerId: someone,
-    });
+    await seedWorkerAccount(services, 'self', COMMUNITY);
     city = createClient(services);
     street = createClient(services);
     secretary = createClient(services);

@@ -5,7 +5,13 @@ import type { TScope, TServices } from '../../context.ts';
 import { queryRows } from '../../db/client.ts';
 import { auditLog } from '../../db/schema/index.ts';
 import { newId } from '../../security/ids.ts';
-import { createClient, seedDemo, seedUser, type TTestClient } from '../../testing/test-app.ts';
+import {
+  createClient,
+  seedDemo,
+  seedUser,
+  seedWorkerAccount,
+  type TTestClient,
+} from '../../testing/test-app.ts';
 import { createTestServices, testDbKind } from '../../testing/test-db.ts';
 import { findImportCreations } from '../audit/audit.repo.ts';
 
@@ -36,18 +42,7 @@ describe(`worker history (${testDbKind()})`, () => {
       sql`select code from org where level = 'street' and code <> ${STREET} order by code limit 1`,
     );
     await seedUser(services, { username: 'other', role: 'street-admin', orgCode: another!.code });
-    selfWorkerId = (
-      await queryRows<{ id: string }>(
-        services.database.db,
-        sql`select id from worker where community_code = ${COMMUNITY} order by id limit 1`,
-      )
-    )[0]!.id;
-    await seedUser(services, {
-      username: 'self',
-      role: 'worker',
-      orgCode: COMMUNITY,
-      workerId: selfWorkerId,
-    });
+    selfWorkerId = await seedWorkerAccount(services, 'self', COMMUNITY);
     street = createClient(services);
     otherStreet = createClient(services);
     self = createClient(services);
