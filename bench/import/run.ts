@@ -103,6 +103,46 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
   return (u.user + u.system) / 1000;
 };
 
+// CPU ms per thread of this process, from /proc (Linux; empty elsewhere). The threads present
+// when the bench starts are the main thread and V8's helper threads (concurrent compilers and
+// GC); threads started later are libuv's pool and the import's worker threads.
+const startupThreads = new Set(threadIds());
+function threadIds(): string[] {
+  try {
+    return fs.readdirSync('/proc/self/task');
+  } catch {
+    return [];
+  }
+}
+const threadCpu = () => {
+  const cpu = new Map<string, number>();
+  for (const tid of threadIds()) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended
+    }
+    const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    // utime and stime in clock ticks (100 a second on Linux)
+    cpu.set(tid, (Number(f[11]) + Number(f[12])) * 10);
+  }
+  return cpu;
+};
+const threadLog = (before: Map<string, number>, after: Map<string, number>) => {
+  const main = String(process.pid);
+  let helpers = 0;
+  const later: string[] = [];
+  for (const [tid, ms] of after) {
+    const used = ms - (before.get(tid) ?? 0);
+    if (tid === main) continue;
+    if (startupThreads.has(tid)) helpers += used;
+    else if (used > 0) later.push(`${tid} ${used}`);
+  }
+  const mainMs = (after.get(main) ?? 0) - (before.get(main) ?? 0);
+  return `main ${mainMs} ms, V8 helpers ${helpers} ms, later threads (tid ms) ${later.join(', ') || 'none'}`;
+};
+
 /**
  * CPU seconds used so far by the PostgreSQL backends of this database (on this host, from
  * /proc; undefined where that cannot be read): the server's share of a load, which the wall
@@ -231,6 +271,7 @@ const measure = async (label: string, database: TDatabase) => {
     await profiler.post('Profiler.start');
   }
   pg0 = await pgCpu(database);
+  const threads0 = threadCpu();
   t = performance.now();
   const cpu = process.cpuUsage();
   const batch = await createImportBatch(ctx, {
@@ -246,6 +287,7 @@ const measure = async (label: string, database: TDatabase) => {
   await database.settled();
   const settledMs = performance.now() - t;
   const used = process.cpuUsage(cpu);
+  const threads1 = threadCpu();
   const importPgCpu = await pgCpuSince(database, pg0);
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
@@ -257,6 +299,7 @@ const measure = async (label: string, database: TDatabase) => {
   // wall time follows the CPU used more than the overlap of the two.
   const importNodeCpu = (used.user + used.system) / 1e6;
   console.log(`  phases: ${phaseLog()}; Node CPU ${importNodeCpu.toFixed(1)} s`);
+  console.log(`  threads: ${threadLog(threads0, threads1)}`);
   if (importPgCpu !== undefined && copyPgCpu !== undefined) {
     const cpuRatio = (importNodeCpu + importPgCpu) / (copyNodeCpu + copyPgCpu);
     console.log(
