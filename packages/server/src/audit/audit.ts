@@ -300,8 +300,17 @@ export const snapshotRecord = (
 ): Record<string, unknown> | undefined => {
   const row = doc.rows[i];
   if (row === undefined) return undefined;
-  const values =
-    doc.v === undefined ? (row as unknown[]) : (JSON.parse(row as string) as unknown[]);
+  return snapshotRecordOf(
+    doc,
+    doc.v === undefined ? (row as unknown[]) : (JSON.parse(row as string) as unknown[]),
+  );
+};
+
+/** A record from its row's values (parsed) and its document's `columns`, `fixed` and `codes`. */
+export const snapshotRecordOf = (
+  doc: Pick<TSnapshotDocument, 'columns' | 'fixed' | 'codes'>,
+  values: readonly unknown[],
+): Record<string, unknown> => {
   const record: Record<string, unknown> = { ...doc.fixed };
   doc.columns.forEach((c, j) => {
     const codes = doc.codes?.[c];

@@ -12,7 +12,7 @@ import {
   type SQL,
   sql,
 } from 'drizzle-orm';
-import { SNAPSHOT_DOCUMENT } from '../../audit/audit.ts';
+import { SNAPSHOT_DOCUMENT, snapshotRecordOf, type TSnapshotDocument } from '../../audit/audit.ts';
 import type { TScope } from '../../context.ts';
 import { queryRowsPrepared, type TExecutor } from '../../db/client.ts';
 import { auditLog } from '../../db/schema/index.ts';
@@ -139,42 +139,57 @@ export type TImportCreationRow = {
   reason: string | null;
   org_path: string | null;
   batch_id: string;
-  record: Record<string, unknown>;
+  /** The document's parts the record is made of (`snapshotRecord`'s, for one row). */
+  columns: string[];
+  fixed: TSnapshotDocument['fixed'] | null;
+  codes: TSnapshotDocument['codes'] | null;
+  values: unknown[];
 };
 
 /**
  * The statement of `findImportCreations`, at most one `TImportCreationRow`: for a caller that
- * reads it inside a statement of its own (a worker's history).
+ * reads it inside a statement of its own (a worker's history). The document's parts are taken
+ * once each (a subquery not flattened: every `after->…` reads and decompresses the whole
+ * document again) and the record is put together in Node (`toImportCreation`); SQL only finds
+ * the record's own org path, for the scope.
  */
 export const importCreationQuery = (scope: TScope, entity: string, entityId: string): SQL =>
-  sql`select * from (
-        select d.seq, d.id, d.at, d.actor_id, d.actor_name, d.reason,
-               coalesce(x.record->>'orgPath', d.org_path) as org_path,
-               d.after->>'batchId' as batch_id, x.record
-          from audit_log d
-          cross join lateral (
-            select n from jsonb_array_elements_text(d.after->'ids') with ordinality as e(id, n)
-             where e.id = ${entityId}) i
-          -- Formats 2 and 3 hold the record's values as the JSON text of their array (only
-          -- this one is parsed), format 1 the array itself.
-          cross join lateral (
-            select case when d.after ? 'v'
-                        then (d.after->'rows'->>(i.n::int - 1))::jsonb
-                        else d.after->'rows'->(i.n::int - 1) end as values) v
-          -- The record by column: format 3's fixed values, and a coded column's value
-          -- looked up by the index its row holds.
-          cross join lateral (
-            select coalesce(d.after->'fixed', '{}'::jsonb) || coalesce(jsonb_object_agg(o.c,
-                     case when d.after->'codes' ? o.c
-                          then d.after->'codes'->o.c->((v.values->>(o.n::int - 1))::int)
-                          else v.values->(o.n::int - 1) end), '{}'::jsonb) as record
-              from jsonb_array_elements_text(d.after->'columns') with ordinality as o(c, n)) x
-         where d.entity = ${SNAPSHOT_DOCUMENT}
-           and d.entity_id between ${minuteBefore(entityId)} and ${entityId}
-           and d.after->>'entity' = ${entity}
-         order by d.entity_id desc
-         limit 1) r
-      where ${pathInScope(sql`r.org_path`, scope)}`;
+  sql`select r.seq, r.id, r.at, r.actor_id, r.actor_name, r.reason, r.batch_id, r.columns,
+             r.fixed, r.codes, r.values, op.org_path
+        from (
+          select d.seq, d.id, d.at, d.actor_id, d.actor_name, d.reason, d.org_path as doc_path,
+                 x.batch_id, x.columns, x.fixed, x.codes, x.values
+            from audit_log d
+            cross join lateral (
+              select n from jsonb_array_elements_text(d.after->'ids') with ordinality as e(id, n)
+               where e.id = ${entityId}) i
+            -- Formats 2 and 3 hold the record's values as the JSON text of their array (only
+            -- this one is parsed), format 1 the array itself; format 3 keeps shared values in
+            -- \`fixed\` and \`codes\`.
+            cross join lateral (
+              select d.after->>'batchId' as batch_id, d.after->'columns' as columns,
+                     d.after->'fixed' as fixed, d.after->'codes' as codes,
+                     case when d.after ? 'v'
+                          then (d.after->'rows'->>(i.n::int - 1))::jsonb
+                          else d.after->'rows'->(i.n::int - 1) end as values
+              offset 0) x
+           where d.entity = ${SNAPSHOT_DOCUMENT}
+             and d.entity_id between ${minuteBefore(entityId)} and ${entityId}
+             and d.after->>'entity' = ${entity}
+           order by d.entity_id desc
+           limit 1) r
+        -- The org path's place in the row (none when format 3 holds it in \`fixed\`).
+        left join lateral (
+          select o.n::int - 1 as k
+            from jsonb_array_elements_text(r.columns) with ordinality as o(c, n)
+           where o.c = 'orgPath') p on true
+        cross join lateral (
+          select coalesce(r.fixed->>'orgPath',
+                          case when r.codes ? 'orgPath'
+                               then r.codes->'orgPath'->>((r.values->>p.k)::int)
+                               else r.values->>p.k end,
+                          r.doc_path) as org_path) op
+       where ${pathInScope(sql`op.org_path`, scope)}`;
 
 /** A row of `importCreationQuery` as the creation an audit row would show. */
 export const toImportCreation = (
@@ -182,7 +197,10 @@ export const toImportCreation = (
   entity: string,
   entityId: string,
 ): TImportCreation => {
-  const { row, ...values } = f.record;
+  const { row, ...values } = snapshotRecordOf(
+    { columns: f.columns, fixed: f.fixed ?? undefined, codes: f.codes ?? undefined },
+    f.values,
+  );
   const after: Record<string, unknown> = { ...values, id: entityId };
   const keys = Object.keys(after).sort();
   const sorted = Object.fromEntries(keys.map((k) => [k, after[k]]));
