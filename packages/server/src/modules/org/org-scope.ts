@@ -11,7 +11,17 @@ const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, (m) => `\\${m}`)
  * people data goes through this.
  */
 export const pathInScope = (column: AnyPgColumn | SQL, scope: TScope): SQL =>
-  sql`${column} like ${likePrefix(scope.path)}`;
+  pathLike(column, scopePattern(scope));
+
+/** The `like` pattern of `pathInScope` for a scope (a prepared statement's value). */
+export const scopePattern = (scope: TScope): string => likePrefix(scope.path);
+
+/**
+ * `pathInScope` with the pattern given apart: `scopePattern(scope)` or a placeholder whose value
+ * it is (a statement built once and run for any scope).
+ */
+export const pathLike = (column: AnyPgColumn | SQL, pattern: unknown): SQL =>
+  sql`${column} like ${pattern}`;
 
 /**
  * SQL: `column` lies in the subtree of the node whose path is the SQL `path` (read from a row):

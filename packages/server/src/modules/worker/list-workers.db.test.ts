@@ -51,6 +51,10 @@ describe(`worker list statement (${testDbKind()})`, () => {
         (!node || w.orgPath.startsWith(node.path)) &&
         (!f.status || w.status === f.status) &&
         (!f.educationLevel || w.educationLevel === f.educationLevel) &&
+        (!f.postTitle || w.postTitle === f.postTitle) &&
+        (!f.certificateLevel || w.certificateLevel === f.certificateLevel) &&
+        (!f.idNumberHash || w.idNumberHash === f.idNumberHash) &&
+        (!f.phoneHash || w.phoneHash === f.phoneHash) &&
         (!f.nameprefix || w.name.startsWith(f.nameprefix)),
     );
     const total = page.countCap === undefined ? null : Math.min(matching.length, page.countCap + 1);
@@ -89,11 +93,17 @@ describe(`worker list statement (${testDbKind()})`, () => {
     expect(new Set(orgCodes.map((c) => c && nodes.get(c)?.level))).toEqual(
       new Set([undefined, 'country', 'province', 'city', 'county', 'street', 'community']),
     );
+    // Not vacuous: the filters below are set.
+    expect([first.postTitle, elsewhere.phoneHash].every(Boolean)).toBe(true);
     const filters: TWorkerFilters[] = [
       {},
       { educationLevel: '本科' },
       { status: '在岗', nameprefix: '王' },
       { educationLevel: '大专', status: '在岗' },
+      // Every filter of the prepared statement's shapes (built once per shape, run with values).
+      { postTitle: first.postTitle, certificateLevel: first.certificateLevel } as TWorkerFilters,
+      { idNumberHash: first.idNumberHash },
+      { phoneHash: elsewhere.phoneHash, status: elsewhere.status } as TWorkerFilters,
     ];
     let compared = 0;
     let nonEmpty = 0;
@@ -114,7 +124,7 @@ describe(`worker list statement (${testDbKind()})`, () => {
             }
         }
     // Not vacuous: most combinations list someone.
-    expect(compared).toBe(4 * 9 * 4 * 9);
+    expect(compared).toBe(4 * 9 * 7 * 9);
     expect(nonEmpty).toBeGreaterThan(compared / 5);
   });
 

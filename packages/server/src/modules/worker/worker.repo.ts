@@ -1,5 +1,7 @@
+import { hash } from 'node:crypto';
 import type { TWorkerListQuery } from '@shegong/shared';
 import { and, asc, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { TScope } from '../../context.ts';
 import { executePrepared, queryRows, queryRowsPrepared, type TExecutor } from '../../db/client.ts';
 import { archiveItem, org, worker } from '../../db/schema/index.ts';
@@ -10,7 +12,7 @@ import {
   toImportCreation,
 } from '../audit/audit.repo.ts';
 import { findOrgInScope } from '../org/org.repo.ts';
-import { pathInScope, underPath } from '../org/org-scope.ts';
+import { pathInScope, pathLike, scopePattern, underPath } from '../org/org-scope.ts';
 
 export type TWorkerRow = typeof worker.$inferSelect;
 export type TArchiveRow = typeof archiveItem.$inferSelect;
@@ -33,27 +35,43 @@ export type TWorkerFilters = Omit<TWorkerListQuery, 'after' | 'limit' | 'q' | 'o
 };
 
 /**
+ * How a statement takes a value: as a parameter (`byValue`), or as a placeholder of that name
+ * (`byPlaceholder`) for a statement built once per shape and run with the values (`listWorkers`).
+ */
+type TBind = <T>(name: string, value: T) => T;
+const byValue: TBind = (_name, value) => value;
+const byPlaceholder: TBind = <T>(name: string) => sql.placeholder(name) as unknown as T;
+
+/**
  * The filters' conditions with the scope's. `underScopedNode`: the rows are already limited to
  * the subtree of an org node found inside the scope, so the scope's path condition is implied and
  * left out (a self-service scope keeps its own record's id) — the list's org-filter branches,
  * whose statement is then the same for every scope path (see listWorkers).
  */
-const filterConditions = (scope: TScope, f: TWorkerFilters, underScopedNode = false): SQL[] => {
+const filterConditions = (
+  scope: TScope,
+  f: TWorkerFilters,
+  underScopedNode = false,
+  bind: TBind = byValue,
+): SQL[] => {
   const conditions: SQL[] = underScopedNode
     ? scope.kind === 'self'
-      ? [eq(worker.id, scope.workerId)]
+      ? [eq(worker.id, bind('selfId', scope.workerId))]
       : [sql`true`]
     : [workerInScope(scope)];
-  if (f.status) conditions.push(eq(worker.status, f.status));
-  if (f.postTitle) conditions.push(eq(worker.postTitle, f.postTitle));
-  if (f.educationLevel) conditions.push(eq(worker.educationLevel, f.educationLevel));
-  if (f.certificateLevel) conditions.push(eq(worker.certificateLevel, f.certificateLevel));
+  if (f.status) conditions.push(eq(worker.status, bind('status', f.status)));
+  if (f.postTitle) conditions.push(eq(worker.postTitle, bind('postTitle', f.postTitle)));
+  if (f.educationLevel)
+    conditions.push(eq(worker.educationLevel, bind('educationLevel', f.educationLevel)));
+  if (f.certificateLevel)
+    conditions.push(eq(worker.certificateLevel, bind('certificateLevel', f.certificateLevel)));
   if (f.nameprefix) {
     const escaped = f.nameprefix.replace(/[\\%_]/g, (m) => `\\${m}`);
-    conditions.push(sql`${worker.name} like ${`${escaped}%`}`);
+    conditions.push(sql`${worker.name} like ${bind('nameprefix', `${escaped}%`)}`);
   }
-  if (f.idNumberHash) conditions.push(eq(worker.idNumberHash, f.idNumberHash));
-  if (f.phoneHash) conditions.push(eq(worker.phoneHash, f.phoneHash));
+  if (f.idNumberHash)
+    conditions.push(eq(worker.idNumberHash, bind('idNumberHash', f.idNumberHash)));
+  if (f.phoneHash) conditions.push(eq(worker.phoneHash, bind('phoneHash', f.phoneHash)));
   return conditions;
 };
 
@@ -120,9 +138,89 @@ export const listWorkers = async (
   page: { after?: string; limit: number; countCap?: number },
 ): Promise<{ rows: TWorkerListRow[]; orgFound: boolean }> => {
   const orgCode = filters.orgCode;
+  // With an org filter and no name prefix the statement's plan does not depend on its values (the
+  // node's range comes from a row, the scope's path is not in the branches): prepared, PostgreSQL
+  // plans it once per connection — planning it cost ≈ 1–2 ms of backend CPU per list, more than
+  // running it for a street. A name prefix must stay a custom plan (`like $1` → index range).
+  // The prepared statement is built once per shape (which filters, cursor, count; scope kind)
+  // with placeholders, and run with this request's values — drizzle built it on every request.
+  const rows =
+    orgCode !== undefined && filters.nameprefix === undefined
+      ? await runPreparedList(db, scope, filters, orgCode, page)
+      : await queryRows<TWorkerListRow>(db, listStatement(scope, filters, page, byValue));
+  if (rows.length > 0 || !orgCode) return { rows, orgFound: true };
+  // An empty page with an org filter: none match, or the node is not in the scope (→ 404).
+  return { rows, orgFound: (await findOrgInScope(db, scope, orgCode)) !== undefined };
+};
+
+type TListPage = { after?: string; limit: number; countCap?: number };
+
+const listDialect = new PgDialect();
+type TPreparedList = ReturnType<TExecutor['_']['session']['prepareQuery']>;
+/** Per database, the prepared list statements by shape (at most 2 × 2⁸, a few in use). */
+const preparedLists = new WeakMap<TExecutor, Map<string, TPreparedList>>();
+
+const runPreparedList = async (
+  db: TExecutor,
+  scope: TScope,
+  f: TWorkerFilters,
+  orgCode: string,
+  page: TListPage,
+): Promise<TWorkerListRow[]> => {
+  // Which values the statement takes: its shape (the same tests as listStatement's).
+  const shape = [
+    scope.kind,
+    f.status,
+    f.postTitle,
+    f.educationLevel,
+    f.certificateLevel,
+    f.idNumberHash,
+    f.phoneHash,
+    page.after,
+  ]
+    .map((v, i) => (i === 0 ? v : v ? 1 : 0))
+    .join('')
+    .concat(page.countCap === undefined ? '' : 'c');
+  let byShape = preparedLists.get(db);
+  if (!byShape) {
+    byShape = new Map();
+    preparedLists.set(db, byShape);
+  }
+  let prepared = byShape.get(shape);
+  if (!prepared) {
+    const built = listDialect.sqlToQuery(listStatement(scope, f, page, byPlaceholder));
+    const name = `list_workers_${hash('sha1', built.sql, 'hex').slice(0, 24)}`;
+    prepared = db._.session.prepareQuery(built, undefined, name, false);
+    byShape.set(shape, prepared);
+  }
+  const values: Record<string, unknown> = {
+    orgCode,
+    scopePattern: scopePattern(scope),
+    limit: page.limit,
+  };
+  if (scope.kind === 'self') values.selfId = scope.workerId;
+  if (f.status) values.status = f.status;
+  if (f.postTitle) values.postTitle = f.postTitle;
+  if (f.educationLevel) values.educationLevel = f.educationLevel;
+  if (f.certificateLevel) values.certificateLevel = f.certificateLevel;
+  if (f.idNumberHash) values.idNumberHash = f.idNumberHash;
+  if (f.phoneHash) values.phoneHash = f.phoneHash;
+  if (page.after) values.after = page.after;
+  if (page.countCap !== undefined) values.countLimit = page.countCap + 1;
+  return ((await prepared.execute(values)) as { rows: TWorkerListRow[] }).rows;
+};
+
+/** The list's statement (see listWorkers), its values bound by `bind`. */
+const listStatement = (
+  scope: TScope,
+  filters: TWorkerFilters,
+  page: TListPage,
+  bind: TBind,
+): SQL => {
+  const orgCode = filters.orgCode;
   // Under an org filter the node is looked up in scope (n below), and the workers are read under it.
-  const where = and(...filterConditions(scope, filters, orgCode !== undefined))!;
-  const after = page.after ? sql` and ${worker.id} > ${page.after}` : sql``;
+  const where = and(...filterConditions(scope, filters, orgCode !== undefined, bind))!;
+  const after = page.after ? sql` and ${worker.id} > ${bind('after', page.after)}` : sql``;
   // The workers under the node n: by the path index for a bounded level, else by the path as a
   // condition the index cannot serve (left(...) = ...), for the primary-key order scan.
   const inBounded = sql`n.bounded and ${underPath(worker.orgPath, sql`n.path`)}`;
@@ -130,12 +228,12 @@ export const listWorkers = async (
   const pageSql = orgCode
     ? sql`(select f.id from n cross join lateral (
              select ${worker.id} as id from ${worker} where ${inBounded} and ${where}${after} offset 0) f
-           order by f.id limit ${page.limit})
+           order by f.id limit ${bind('limit', page.limit)})
           union all
           (select f.id from n cross join lateral (
              select ${worker.id} as id from ${worker} where ${inBroad} and ${where}${after}
-             order by ${worker.id} limit ${page.limit}) f)`
-    : sql`select ${worker.id} as id from ${worker} where ${where}${after} order by ${worker.id} limit ${page.limit}`;
+             order by ${worker.id} limit ${bind('limit', page.limit)}) f)`
+    : sql`select ${worker.id} as id from ${worker} where ${where}${after} order by ${worker.id} limit ${bind('limit', page.limit)}`;
   const totalSql =
     page.countCap === undefined
       ? sql`null::int`
@@ -144,13 +242,14 @@ export const listWorkers = async (
              (select 1 from n cross join lateral (select 1 from ${worker} where ${inBounded} and ${where} offset 0) x)
              union all
              (select 1 from n cross join lateral (select 1 from ${worker} where ${inBroad} and ${where} offset 0) x)
-             limit ${page.countCap + 1}) capped)`
-        : sql`(select count(*)::int from (select 1 from ${worker} where ${where} limit ${page.countCap + 1}) capped)`;
-  const statement = sql`with ${
+             limit ${bind('countLimit', page.countCap + 1)}) capped)`
+        : sql`(select count(*)::int from (select 1 from ${worker} where ${where} limit ${bind('countLimit', page.countCap + 1)}) capped)`;
+  return sql`with ${
     orgCode
       ? sql`n as materialized (
               select path, level in (${BOUNDED_LEVELS}) as bounded from org
-               where code = ${orgCode} and ${pathInScope(sql`path`, scope)}),`
+               where code = ${bind('orgCode', orgCode)}
+                 and ${pathLike(sql`path`, bind('scopePattern', scopePattern(scope)))}),`
       : sql``
   }
           page as (${pageSql})
@@ -164,17 +263,6 @@ export const listWorkers = async (
         left join org c on c.code = w.community_code
         left join org s on s.code = split_part(w.org_path, '/', -3)
         order by w.id`;
-  // With an org filter and no name prefix the statement's plan does not depend on its values (the
-  // node's range comes from a row, the scope's path is not in the branches): prepared, PostgreSQL
-  // plans it once per connection — planning it cost ≈ 1–2 ms of backend CPU per list, more than
-  // running it for a street. A name prefix must stay a custom plan (`like $1` → index range).
-  const rows =
-    orgCode !== undefined && filters.nameprefix === undefined
-      ? await queryRowsPrepared<TWorkerListRow>(db, 'list_workers', statement)
-      : await queryRows<TWorkerListRow>(db, statement);
-  if (rows.length > 0 || !orgCode) return { rows, orgFound: true };
-  // An empty page with an org filter: none match, or the node is not in the scope (→ 404).
-  return { rows, orgFound: (await findOrgInScope(db, scope, orgCode)) !== undefined };
 };
 
 /** A worker in scope (prepared: a primary-key read, planned once per connection). */
