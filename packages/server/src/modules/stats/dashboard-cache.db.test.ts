@@ -1,4 +1,3 @@
-import { idNumberCheckChar } from '@shegong/shared';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TScope, TServices } from '../../context.ts';
@@ -26,11 +25,6 @@ const XINGQING = '640104';
 const STREET = '640104001000';
 const OTHER_STREET = '640104002000';
 const COMMUNITY = '640104001001';
-
-const validId = (n: number) => {
-  const first17 = `64010419900101${String(800 + n).padStart(3, '0')}`;
-  return first17 + idNumberCheckChar(first17);
-};
 
 describe(`dashboards kept per process (${testDbKind()})`, () => {
   let services: TServices;
@@ -142,7 +136,7 @@ describe(`dashboards kept per process (${testDbKind()})`, () => {
     await afterWrite('worker created', async () => {
       const created = await street.post('/api/workers', {
         name: '缓存甲',
-        idNumber: validId(1),
+        idNumber: fixtureId(XINGQING, '1990-01-01', 801),
         educationLevel: '高中及以下',
         serviceStartedOn: '2019-04-01',
         communityCode: COMMUNITY,
@@ -395,7 +389,7 @@ describe(`dashboards kept per process (${testDbKind()})`, () => {
       expect(dashboardCacheOf(other.db).size).toBeGreaterThan(0);
       const created = await street.post('/api/workers', {
         name: '缓存乙',
-        idNumber: validId(2),
+        idNumber: fixtureId(XINGQING, '1990-01-01', 802),
         educationLevel: '本科',
         serviceStartedOn: '2020-04-01',
         communityCode: COMMUNITY,
