@@ -209,12 +209,27 @@ export const queryRowsPrepared = async <T>(
   db: TExecutor,
   prefix: string,
   query: SQL,
-): Promise<T[]> => {
+): Promise<T[]> => runPrepared<T>(prepareSql(db, prefix, query));
+
+/** A prepared statement (`prepareSql`). */
+export type TPreparedSql = ReturnType<TExecutor['_']['session']['prepareQuery']>;
+
+/**
+ * The named statement of `queryRowsPrepared`, built once: for a statement kept and run many
+ * times, its values given as `sql.placeholder`s at each run (`runPrepared`) — drizzle's
+ * building of it and the hash of its text are then not paid per request.
+ */
+export const prepareSql = (db: TExecutor, prefix: string, query: SQL): TPreparedSql => {
   const built = dialect.sqlToQuery(query);
   const name = `${prefix}_${hash('sha1', built.sql, 'hex').slice(0, 24)}`;
-  const prepared = db._.session.prepareQuery(built, undefined, name, false);
-  return ((await prepared.execute()) as unknown as { rows: T[] }).rows;
+  return db._.session.prepareQuery(built, undefined, name, false);
 };
+
+/** Runs a prepared statement with its placeholders' values; its rows. */
+export const runPrepared = async <T>(
+  prepared: TPreparedSql,
+  values?: Record<string, unknown>,
+): Promise<T[]> => ((await prepared.execute(values)) as unknown as { rows: T[] }).rows;
 
 /**
  * A query builder's statement run as a named (prepared) statement, as `queryRowsPrepared` does

@@ -1,6 +1,5 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
-import type { TExecutor } from '../../db/client.ts';
+import { prepareSql, runPrepared, type TExecutor } from '../../db/client.ts';
 import { appUser, org, session } from '../../db/schema/index.ts';
 
 export type TUserRow = typeof appUser.$inferSelect;
@@ -73,7 +72,7 @@ export const findSessionForRequest = async (
     query = prepareSessionForRequest(db);
     sessionQueries.set(db, query);
   }
-  return ((await query.execute(p)) as { rows: TSessionRow[] }).rows[0];
+  return (await runPrepared<TSessionRow>(query, p))[0];
 };
 
 /**
@@ -82,7 +81,10 @@ export const findSessionForRequest = async (
  */
 const prepareSessionForRequest = (db: TExecutor) => {
   const now = sql`${sql.placeholder('now')}::timestamptz`;
-  const built = new PgDialect().sqlToQuery(sql`select s.csrf_token as "csrfToken",
+  return prepareSql(
+    db,
+    'session_for_request',
+    sql`select s.csrf_token as "csrfToken",
       (s.expires_at <= ${now} or s.last_seen_at <= ${sql.placeholder('idleBefore')}::timestamptz) as ended,
       (u.disabled or coalesce(u.locked_until > ${now}, false)) as blocked,
       s.last_seen_at < ${sql.placeholder('touchBefore')}::timestamptz as stale,
@@ -92,8 +94,8 @@ const prepareSessionForRequest = (db: TExecutor) => {
     from ${session} s
     join ${appUser} u on u.id = s.user_id
     left join ${org} o on o.code = u.org_code
-    where s.id = ${sql.placeholder('id')}`);
-  return db._.session.prepareQuery(built, undefined, 'session_for_request', false);
+    where s.id = ${sql.placeholder('id')}`,
+  );
 };
 
 const sessionQueries = new WeakMap<TExecutor, ReturnType<typeof prepareSessionForRequest>>();

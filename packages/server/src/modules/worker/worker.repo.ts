@@ -1,9 +1,15 @@
-import { hash } from 'node:crypto';
 import type { TWorkerListQuery } from '@shegong/shared';
 import { and, asc, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import type { TScope } from '../../context.ts';
-import { executePrepared, queryRows, queryRowsPrepared, type TExecutor } from '../../db/client.ts';
+import {
+  executePrepared,
+  prepareSql,
+  queryRows,
+  queryRowsPrepared,
+  runPrepared,
+  type TExecutor,
+  type TPreparedSql,
+} from '../../db/client.ts';
 import { archiveItem, org, worker } from '../../db/schema/index.ts';
 import {
   importCreationQuery,
@@ -155,10 +161,8 @@ export const listWorkers = async (
 
 type TListPage = { after?: string; limit: number; countCap?: number };
 
-const listDialect = new PgDialect();
-type TPreparedList = ReturnType<TExecutor['_']['session']['prepareQuery']>;
 /** Per database, the prepared list statements by shape (at most 2 × 2⁸, a few in use). */
-const preparedLists = new WeakMap<TExecutor, Map<string, TPreparedList>>();
+const preparedLists = new WeakMap<TExecutor, Map<string, TPreparedSql>>();
 
 const runPreparedList = async (
   db: TExecutor,
@@ -188,9 +192,7 @@ const runPreparedList = async (
   }
   let prepared = byShape.get(shape);
   if (!prepared) {
-    const built = listDialect.sqlToQuery(listStatement(scope, f, page, byPlaceholder));
-    const name = `list_workers_${hash('sha1', built.sql, 'hex').slice(0, 24)}`;
-    prepared = db._.session.prepareQuery(built, undefined, name, false);
+    prepared = prepareSql(db, 'list_workers', listStatement(scope, f, page, byPlaceholder));
     byShape.set(shape, prepared);
   }
   const values: Record<string, unknown> = {
@@ -207,7 +209,7 @@ const runPreparedList = async (
   if (f.phoneHash) values.phoneHash = f.phoneHash;
   if (page.after) values.after = page.after;
   if (page.countCap !== undefined) values.countLimit = page.countCap + 1;
-  return ((await prepared.execute(values)) as { rows: TWorkerListRow[] }).rows;
+  return runPrepared<TWorkerListRow>(prepared, values);
 };
 
 /** The list's statement (see listWorkers), its values bound by `bind`. */
