@@ -383,16 +383,24 @@ const rowValueJson = (v: string | number | boolean | null | undefined): string =
 };
 
 /**
- * A snapshot document's row (formats 2 and 3): `JSON.stringify(JSON.stringify([...values,
- * row]))`, written in one pass — a plain string value as `\"…\"`, anything else through the two
- * `JSON.stringify`s (the same text, tested against them).
+ * A snapshot document's row: `JSON.stringify(JSON.stringify([...held values, row]))`, written in
+ * one pass — a plain string value as `\"…\"`, anything else through the two `JSON.stringify`s
+ * (the same text, tested against them). `held`: the columns the row holds (format 3 leaves the
+ * fixed ones out), `codeOf`: by held column, a coded column's value indexes (the row holds the
+ * index). By default every column, none coded: format 2's row.
  */
 export const snapshotRowJson = (
   values: readonly (string | number | boolean | null | undefined)[],
   row: number,
+  held: readonly number[] = values.map((_, j) => j),
+  codeOf: readonly (Map<TSnapshotValue, number> | undefined)[] = [],
 ): string => {
   let s = '"[';
-  for (const v of values) s += `${rowValueJson(v)},`;
+  for (let k = 0; k < held.length; k++) {
+    const v = values[held[k]!];
+    const code = codeOf[k];
+    s += `${code === undefined ? rowValueJson(v) : code.get(v ?? null)},`;
+  }
   return `${s}${JSON.stringify(row)}]"`;
 };
 
@@ -519,9 +527,8 @@ const firstId = (records: readonly TCreatedRecord[]): string => {
   return first;
 };
 
-/** A format-3 document's rows, each the JSON text of the values it holds (`held`, a coded
- * column as its index), written 32 rows at a time: a write costs a call into the runtime and a
- * flattening of its text. */
+/** A format-3 document's rows (`snapshotRowJson` of the values each holds), written 32 rows at
+ * a time: a write costs a call into the runtime and a flattening of its text. */
 const snapshotRows = (
   doc: Utf8Builder,
   records: readonly TCreatedRecord[],
@@ -531,13 +538,8 @@ const snapshotRows = (
   let text = '';
   let n = 0;
   for (const r of records) {
-    text += n > 0 ? ',"[' : '"[';
-    for (let k = 0; k < held.length; k++) {
-      const v = r.values[held[k]!] ?? null;
-      const code = codeOf[k];
-      text += `${code === undefined ? rowValueJson(v) : code.get(v)},`;
-    }
-    text += `${JSON.stringify(r.row)}]"`;
+    const json = snapshotRowJson(r.values, r.row, held, codeOf);
+    text += n > 0 ? `,${json}` : json;
     if (++n % 32 === 0) {
       doc.write(text);
       text = '';
