@@ -225,6 +225,42 @@ export const prepareSql = (db: TExecutor, prefix: string, query: SQL): TPrepared
   return db._.session.prepareQuery(built, undefined, name, false);
 };
 
+/** Per database (or transaction), the statements `keptSql` built, by prefix and shape. */
+const keptStatements = new WeakMap<TExecutor, Map<string, TPreparedSql>>();
+
+/**
+ * A statement built once per database and shape and run with each request's values as
+ * `sql.placeholder`s (`runPrepared`): drizzle's building of it (and for a named statement the hash
+ * of its text) is paid once, not per request. `shape` names what `build` puts in the statement
+ * besides its placeholders — which conditions, the scope's kind — and must change whenever the
+ * SQL would. `named`: a named statement, as `prepareSql` (PostgreSQL plans it once per
+ * connection, for a plan that does not depend on the values); false: unnamed, parsed and planned
+ * with its values on every run, as `queryRows` runs a statement (a `like $1` that must become an
+ * index range).
+ */
+export const keptSql = (
+  db: TExecutor,
+  prefix: string,
+  shape: string,
+  build: () => SQL,
+  named = true,
+): TPreparedSql => {
+  let byShape = keptStatements.get(db);
+  if (!byShape) {
+    byShape = new Map();
+    keptStatements.set(db, byShape);
+  }
+  const key = `${prefix}:${shape}`;
+  let prepared = byShape.get(key);
+  if (!prepared) {
+    prepared = named
+      ? prepareSql(db, prefix, build())
+      : db._.session.prepareQuery(dialect.sqlToQuery(build()), undefined, undefined, false);
+    byShape.set(key, prepared);
+  }
+  return prepared;
+};
+
 /** Runs a prepared statement with its placeholders' values; its rows. */
 export const runPrepared = async <T>(
   prepared: TPreparedSql,

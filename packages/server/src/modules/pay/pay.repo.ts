@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { TScope } from '../../context.ts';
-import { queryRows, queryRowsPrepared, type TExecutor } from '../../db/client.ts';
+import { keptSql, queryRows, runPrepared, type TExecutor } from '../../db/client.ts';
 import type { TPayLineRow } from './compute-lines.ts';
 import { laterChanges, monthEnd, monthStart, type TPayWorkerRow } from './pay-inputs.ts';
 
@@ -41,9 +41,10 @@ const workerColumns = (month: string) => workerColumnsBetween(monthStart(month),
 
 /**
  * Worker columns with the star rating on `from`, the one-off amounts between the dates, and the
- * education and certificate changes dated after `from` (with what was held before each).
+ * education and certificate changes dated after `from` (with what was held before each). The
+ * dates as values, or as placeholders of them (a statement built once: `loadPayWorkerWithNodes`).
  */
-const workerColumnsBetween = (from: string, to: string) => sql`
+const workerColumnsBetween = (from: unknown, to: unknown) => sql`
   w.id, w.name, w.post_title as "postTitle", w.service_started_on::text as "serviceStartedOn",
   w.prior_service as "priorService", w.education_level as "educationLevel",
   w.education_recognised as "educationRecognised", w.certificate_level as "certificateLevel",
@@ -154,17 +155,22 @@ export const loadPayWorkerWithNodes = async (
 ): Promise<
   { row: TPayWorkerRow; nodes: Map<string, { name: string; packId: string | null }> } | undefined
 > => {
-  const [found] = await queryRowsPrepared<
+  // Built once (the scope and the month are values), run with the values.
+  const [found] = await runPrepared<
     TLoadedRow & { nodes: { code: string; name: string; packId: string | null }[] }
   >(
-    db,
-    'pay_worker',
-    sql`select ${workerColumns(month)},
+    keptSql(
+      db,
+      'pay_worker',
+      '',
+      () => sql`select ${workerColumnsBetween(sql.placeholder('from'), sql.placeholder('to'))},
           (select coalesce(json_agg(json_build_object('code', o.code, 'name', o.name, 'packId', o.pack_id)), '[]')
              from org o
              where o.code = any(string_to_array(trim(both '/' from w.org_path), '/') || w.county_code)) as nodes
         from worker w
-        where w.id = ${id}::uuid and w.org_path like ${likePrefix(scope.path)}`,
+        where w.id = ${sql.placeholder('id')}::uuid and w.org_path like ${sql.placeholder('scopePattern')}`,
+    ),
+    { id, scopePattern: likePrefix(scope.path), from: monthStart(month), to: monthEnd(month) },
   );
   if (!found) return undefined;
   const { nodes, ...row } = found;

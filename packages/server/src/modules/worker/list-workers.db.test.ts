@@ -104,6 +104,11 @@ describe(`worker list statement (${testDbKind()})`, () => {
       { postTitle: first.postTitle, certificateLevel: first.certificateLevel } as TWorkerFilters,
       { idNumberHash: first.idNumberHash },
       { phoneHash: elsewhere.phoneHash, status: elsewhere.status } as TWorkerFilters,
+      // Shapes that differ from one above only by the name prefix (a shape key without it would
+      // run the other's statement), and a prefix whose wildcard must be taken literally.
+      { nameprefix: '王' },
+      { status: '在岗' },
+      { nameprefix: '王_', educationLevel: '本科' },
     ];
     let compared = 0;
     let nonEmpty = 0;
@@ -124,7 +129,7 @@ describe(`worker list statement (${testDbKind()})`, () => {
             }
         }
     // Not vacuous: most combinations list someone.
-    expect(compared).toBe(4 * 9 * 7 * 9);
+    expect(compared).toBe(4 * 9 * 10 * 9);
     expect(nonEmpty).toBeGreaterThan(compared / 5);
   });
 

@@ -108,6 +108,16 @@ describe(`worker use cases (${testDbKind()})`, () => {
           res.body.id,
         ),
       ).toBeUndefined();
+      // The worker's own account: its record, and not outside its path.
+      const self = { ...street, kind: 'self' as const, workerId: res.body.id };
+      expect((await findWorkerDetailInScope(db, self, res.body.id))?.worker).toEqual(found?.worker);
+      expect(
+        await findWorkerDetailInScope(
+          db,
+          { ...self, path: '/000000/640000/640100/640104/640104002000/' },
+          res.body.id,
+        ),
+      ).toBeUndefined();
     }
   });
 

@@ -3,12 +3,10 @@ import { and, asc, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { TScope } from '../../context.ts';
 import {
   executePrepared,
-  prepareSql,
-  queryRows,
+  keptSql,
   queryRowsPrepared,
   runPrepared,
   type TExecutor,
-  type TPreparedSql,
 } from '../../db/client.ts';
 import { archiveItem, org, worker } from '../../db/schema/index.ts';
 import {
@@ -18,19 +16,32 @@ import {
   toImportCreation,
 } from '../audit/audit.repo.ts';
 import { findOrgInScope } from '../org/org.repo.ts';
-import { pathInScope, pathLike, scopePattern, underPath } from '../org/org-scope.ts';
+import { pathLike, scopePattern, underPath } from '../org/org-scope.ts';
 
 export type TWorkerRow = typeof worker.$inferSelect;
 export type TArchiveRow = typeof archiveItem.$inferSelect;
 
 /**
+ * How a statement takes a value: as a parameter (`byValue`), or as a placeholder of that name
+ * (`byPlaceholder`) for a statement built once per shape and run with the values (`keptSql`).
+ */
+type TBind = <T>(name: string, value: T) => T;
+const byValue: TBind = (_name, value) => value;
+const byPlaceholder: TBind = <T>(name: string) => sql.placeholder(name) as unknown as T;
+
+/**
  * The scope as a condition on the worker table: the caller's subtree, or for the worker
  * self-service role only the caller's own record. Every read of workers goes through it.
  */
-export const workerInScope = (scope: TScope): SQL =>
-  scope.kind === 'self'
-    ? and(eq(worker.id, scope.workerId), pathInScope(worker.orgPath, scope))!
-    : pathInScope(worker.orgPath, scope);
+export const workerInScope = (scope: TScope): SQL => workerInScopeBound(scope, byValue);
+
+/** `workerInScope` with its values bound by `bind` (placeholders `selfId`, `scopePattern`). */
+const workerInScopeBound = (scope: TScope, bind: TBind): SQL => {
+  const inPath = pathLike(worker.orgPath, bind('scopePattern', scopePattern(scope)));
+  return scope.kind === 'self'
+    ? and(eq(worker.id, bind('selfId', scope.workerId)), inPath)!
+    : inPath;
+};
 
 export type TWorkerFilters = Omit<TWorkerListQuery, 'after' | 'limit' | 'q' | 'org'> & {
   /** An org node: the workers of its subtree. A node outside the scope matches nothing. */
@@ -39,14 +50,6 @@ export type TWorkerFilters = Omit<TWorkerListQuery, 'after' | 'limit' | 'q' | 'o
   idNumberHash?: string;
   phoneHash?: string;
 };
-
-/**
- * How a statement takes a value: as a parameter (`byValue`), or as a placeholder of that name
- * (`byPlaceholder`) for a statement built once per shape and run with the values (`listWorkers`).
- */
-type TBind = <T>(name: string, value: T) => T;
-const byValue: TBind = (_name, value) => value;
-const byPlaceholder: TBind = <T>(name: string) => sql.placeholder(name) as unknown as T;
 
 /**
  * The filters' conditions with the scope's. `underScopedNode`: the rows are already limited to
@@ -64,17 +67,15 @@ const filterConditions = (
     ? scope.kind === 'self'
       ? [eq(worker.id, bind('selfId', scope.workerId))]
       : [sql`true`]
-    : [workerInScope(scope)];
+    : [workerInScopeBound(scope, bind)];
   if (f.status) conditions.push(eq(worker.status, bind('status', f.status)));
   if (f.postTitle) conditions.push(eq(worker.postTitle, bind('postTitle', f.postTitle)));
   if (f.educationLevel)
     conditions.push(eq(worker.educationLevel, bind('educationLevel', f.educationLevel)));
   if (f.certificateLevel)
     conditions.push(eq(worker.certificateLevel, bind('certificateLevel', f.certificateLevel)));
-  if (f.nameprefix) {
-    const escaped = f.nameprefix.replace(/[\\%_]/g, (m) => `\\${m}`);
-    conditions.push(sql`${worker.name} like ${bind('nameprefix', `${escaped}%`)}`);
-  }
+  if (f.nameprefix)
+    conditions.push(sql`${worker.name} like ${bind('nameprefix', likeNamePrefix(f.nameprefix))}`);
   if (f.idNumberHash)
     conditions.push(eq(worker.idNumberHash, bind('idNumberHash', f.idNumberHash)));
   if (f.phoneHash) conditions.push(eq(worker.phoneHash, bind('phoneHash', f.phoneHash)));
@@ -144,16 +145,10 @@ export const listWorkers = async (
   page: { after?: string; limit: number; countCap?: number },
 ): Promise<{ rows: TWorkerListRow[]; orgFound: boolean }> => {
   const orgCode = filters.orgCode;
-  // With an org filter and no name prefix the statement's plan does not depend on its values (the
-  // node's range comes from a row, the scope's path is not in the branches): prepared, PostgreSQL
-  // plans it once per connection — planning it cost ≈ 1–2 ms of backend CPU per list, more than
-  // running it for a street. A name prefix must stay a custom plan (`like $1` → index range).
-  // The prepared statement is built once per shape (which filters, cursor, count; scope kind)
-  // with placeholders, and run with this request's values — drizzle built it on every request.
-  const rows =
-    orgCode !== undefined && filters.nameprefix === undefined
-      ? await runPreparedList(db, scope, filters, orgCode, page)
-      : await queryRows<TWorkerListRow>(db, listStatement(scope, filters, page, byValue));
+  const rows = await runPrepared<TWorkerListRow>(
+    listStatementOf(db, scope, filters, page),
+    listValues(scope, filters, page),
+  );
   if (rows.length > 0 || !orgCode) return { rows, orgFound: true };
   // An empty page with an org filter: none match, or the node is not in the scope (→ 404).
   return { rows, orgFound: (await findOrgInScope(db, scope, orgCode)) !== undefined };
@@ -161,23 +156,26 @@ export const listWorkers = async (
 
 type TListPage = { after?: string; limit: number; countCap?: number };
 
-/** Per database, the prepared list statements by shape (at most 2 × 2⁸, a few in use). */
-const preparedLists = new WeakMap<TExecutor, Map<string, TPreparedSql>>();
-
-const runPreparedList = async (
-  db: TExecutor,
-  scope: TScope,
-  f: TWorkerFilters,
-  orgCode: string,
-  page: TListPage,
-): Promise<TWorkerListRow[]> => {
-  // Which values the statement takes: its shape (the same tests as listStatement's).
+/**
+ * The list's statement for the shape of these filters and page (`listStatement` with
+ * placeholders), built once per database and shape (at most 2 × 2¹⁰, a few in use) and run with
+ * each request's values (`listValues`) — drizzle built the whole statement on every request.
+ * With an org filter and no name prefix the plan does not depend on the values (the node's range
+ * comes from a row, the scope's path is not in the branches): a named statement, which
+ * PostgreSQL plans once per connection — planning it cost ≈ 1–2 ms of backend CPU per list, more
+ * than running it for a street. Otherwise unnamed, planned with the values at each run: a name
+ * prefix (`like $1`) must become an index range.
+ */
+const listStatementOf = (db: TExecutor, scope: TScope, f: TWorkerFilters, page: TListPage) => {
+  // Which values the statement takes (the same tests as listStatement's).
   const shape = [
     scope.kind,
+    f.orgCode !== undefined,
     f.status,
     f.postTitle,
     f.educationLevel,
     f.certificateLevel,
+    f.nameprefix,
     f.idNumberHash,
     f.phoneHash,
     page.after,
@@ -185,32 +183,34 @@ const runPreparedList = async (
     .map((v, i) => (i === 0 ? v : v ? 1 : 0))
     .join('')
     .concat(page.countCap === undefined ? '' : 'c');
-  let byShape = preparedLists.get(db);
-  if (!byShape) {
-    byShape = new Map();
-    preparedLists.set(db, byShape);
-  }
-  let prepared = byShape.get(shape);
-  if (!prepared) {
-    prepared = prepareSql(db, 'list_workers', listStatement(scope, f, page, byPlaceholder));
-    byShape.set(shape, prepared);
-  }
-  const values: Record<string, unknown> = {
-    orgCode,
-    scopePattern: scopePattern(scope),
-    limit: page.limit,
-  };
+  return keptSql(
+    db,
+    'list_workers',
+    shape,
+    () => listStatement(scope, f, page, byPlaceholder),
+    f.orgCode !== undefined && f.nameprefix === undefined,
+  );
+};
+
+/** The values of the placeholders of `listStatementOf`'s statement. */
+const listValues = (scope: TScope, f: TWorkerFilters, page: TListPage) => {
+  const values: Record<string, unknown> = { scopePattern: scopePattern(scope), limit: page.limit };
+  if (f.orgCode !== undefined) values.orgCode = f.orgCode;
   if (scope.kind === 'self') values.selfId = scope.workerId;
   if (f.status) values.status = f.status;
   if (f.postTitle) values.postTitle = f.postTitle;
   if (f.educationLevel) values.educationLevel = f.educationLevel;
   if (f.certificateLevel) values.certificateLevel = f.certificateLevel;
+  if (f.nameprefix) values.nameprefix = likeNamePrefix(f.nameprefix);
   if (f.idNumberHash) values.idNumberHash = f.idNumberHash;
   if (f.phoneHash) values.phoneHash = f.phoneHash;
   if (page.after) values.after = page.after;
   if (page.countCap !== undefined) values.countLimit = page.countCap + 1;
-  return runPrepared<TWorkerListRow>(prepared, values);
+  return values;
 };
+
+/** The `like` pattern of a name prefix, its wildcards escaped. */
+const likeNamePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
 /** The list's statement (see listWorkers), its values bound by `bind`. */
 const listStatement = (
@@ -220,14 +220,15 @@ const listStatement = (
   bind: TBind,
 ): SQL => {
   const orgCode = filters.orgCode;
+  const byOrg = orgCode !== undefined;
   // Under an org filter the node is looked up in scope (n below), and the workers are read under it.
-  const where = and(...filterConditions(scope, filters, orgCode !== undefined, bind))!;
+  const where = and(...filterConditions(scope, filters, byOrg, bind))!;
   const after = page.after ? sql` and ${worker.id} > ${bind('after', page.after)}` : sql``;
   // The workers under the node n: by the path index for a bounded level, else by the path as a
   // condition the index cannot serve (left(...) = ...), for the primary-key order scan.
   const inBounded = sql`n.bounded and ${underPath(worker.orgPath, sql`n.path`)}`;
   const inBroad = sql`not n.bounded and left(${worker.orgPath}, length(n.path)) = n.path`;
-  const pageSql = orgCode
+  const pageSql = byOrg
     ? sql`(select f.id from n cross join lateral (
              select ${worker.id} as id from ${worker} where ${inBounded} and ${where}${after} offset 0) f
            order by f.id limit ${bind('limit', page.limit)})
@@ -239,7 +240,7 @@ const listStatement = (
   const totalSql =
     page.countCap === undefined
       ? sql`null::int`
-      : orgCode
+      : byOrg
         ? sql`(select count(*)::int from (
              (select 1 from n cross join lateral (select 1 from ${worker} where ${inBounded} and ${where} offset 0) x)
              union all
@@ -247,7 +248,7 @@ const listStatement = (
              limit ${bind('countLimit', page.countCap + 1)}) capped)`
         : sql`(select count(*)::int from (select 1 from ${worker} where ${where} limit ${bind('countLimit', page.countCap + 1)}) capped)`;
   return sql`with ${
-    orgCode
+    byOrg
       ? sql`n as materialized (
               select path, level in (${BOUNDED_LEVELS}) as bounded from org
                where code = ${bind('orgCode', orgCode)}
@@ -290,31 +291,36 @@ export const findWorkerInScope = async (db: TExecutor, scope: TScope, id: string
  * request, and drizzle built its 33-column select.
  */
 export const findWorkerDetailInScope = async (db: TExecutor, scope: TScope, id: string) => {
-  const [row] = await queryRowsPrepared<
+  const values: Record<string, unknown> = { id, scopePattern: scopePattern(scope) };
+  if (scope.kind === 'self') values.selfId = scope.workerId;
+  const [row] = await runPrepared<
     TWorkerRow & {
       nodes: { code: string; name: string; packId: string | null }[];
       archive: TArchiveRow[];
     }
   >(
-    db,
-    'worker_detail',
-    sql`select ${workerColumnsOf('"worker"')},
-          (select coalesce(json_agg(json_build_object('code', o.code, 'name', o.name, 'packId', o.pack_id)), '[]')
-            from org o
-            where o.code = any(string_to_array(trim(both '/' from "worker"."org_path"), '/') || "worker"."community_code")) as nodes,
-          (select coalesce(json_agg(json_build_object('id', a.id, 'workerId', a.worker_id,
-            'countyCode', a.county_code, 'kind', a.kind, 'startOn', a.start_on, 'endOn', a.end_on,
-            'data', a.data, 'createdBy', a.created_by, 'createdAt', a.created_at::text)
-            order by a.start_on, a.created_at), '[]')
-            from archive_item a where a.worker_id = "worker"."id") as archive
-        from ${worker}
-        where ${and(eq(worker.id, id), workerInScope(scope))}
-        limit 1`,
+    // Built once per scope kind, run with the values.
+    keptSql(db, 'worker_detail', scope.kind, () => workerDetailStatement(scope)),
+    values,
   );
   if (!row) return undefined;
   const { nodes, archive, ...rest } = row;
   return { worker: rest as TWorkerRow, nodes, archive };
 };
+
+/** `findWorkerDetailInScope`'s statement; placeholders `id` and the scope's (`workerInScopeBound`). */
+const workerDetailStatement = (scope: TScope) => sql`select ${workerColumnsOf('"worker"')},
+    (select coalesce(json_agg(json_build_object('code', o.code, 'name', o.name, 'packId', o.pack_id)), '[]')
+      from org o
+      where o.code = any(string_to_array(trim(both '/' from "worker"."org_path"), '/') || "worker"."community_code")) as nodes,
+    (select coalesce(json_agg(json_build_object('id', a.id, 'workerId', a.worker_id,
+      'countyCode', a.county_code, 'kind', a.kind, 'startOn', a.start_on, 'endOn', a.end_on,
+      'data', a.data, 'createdBy', a.created_by, 'createdAt', a.created_at::text)
+      order by a.start_on, a.created_at), '[]')
+      from archive_item a where a.worker_id = "worker"."id") as archive
+  from ${worker}
+  where ${and(eq(worker.id, byPlaceholder('id', '')), workerInScopeBound(scope, byPlaceholder))}
+  limit 1`;
 
 /** An entry of a worker's history: an audit row, or its creation by an import (`importRef`). */
 export type THistoryEntry = {
