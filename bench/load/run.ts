@@ -8,6 +8,8 @@
 //
 //   node --import tsx bench/load/run.ts [--pglite] [--pg] [--seconds 60] [--connections 200]
 //     [--baseline-seconds 15] [--workers 100000] [--profile]   (--profile: server CPU profile in .tmp)
+//     env PG_BASE_URL (default postgres://postgres@127.0.0.1:5432), BENCH_LOAD_DB (bench_load),
+//     BENCH_LOAD_SERVER_URL (the server's DATABASE_URL, default PG_BASE_URL/BENCH_LOAD_DB)
 //     [--rate R]    open loop: the connections offer R req/s in total (open-loop.ts), not as fast
 //                   as answers come back; latency from each request's due time
 //     [--sweep [--from 20] [--step-seconds 20] [--goal-p99 100]]   open loop, rising rates: the
@@ -67,7 +69,10 @@ const startServer = async (kind: 'pglite' | 'pg', port: number): Promise<TServer
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
     await admin.end();
-    env.DATABASE_URL = `${pgBase}/${pgDb}`;
+    // BENCH_LOAD_SERVER_URL: the server's own connection string for the same database (a Unix
+    // socket, say: postgres://postgres@/bench_load?host=/var/run/postgresql); the bench's own
+    // connections stay on PG_BASE_URL.
+    env.DATABASE_URL = process.env.BENCH_LOAD_SERVER_URL ?? `${pgBase}/${pgDb}`;
   } else {
     env.DATABASE_URL = '';
   }
