@@ -70,7 +70,8 @@ const startServer = async (kind: 'pglite' | 'pg', port: number): Promise<TServer
     }
     await admin.end();
     // BENCH_LOAD_SERVER_URL: the server's own connection string for the same database (a Unix
-    // socket, say: postgres://postgres@/bench_load?host=/var/run/postgresql); the bench's own
+    // socket: postgres://postgres@localhost/bench_load?host=/var/run/postgresql, its host parameter
+    // winning; the config refuses an empty host as an invalid URL); the bench's own
     // connections stay on PG_BASE_URL.
     env.DATABASE_URL = process.env.BENCH_LOAD_SERVER_URL ?? `${pgBase}/${pgDb}`;
   } else {
