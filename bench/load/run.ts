@@ -9,7 +9,8 @@
 //   node --import tsx bench/load/run.ts [--pglite] [--pg] [--seconds 60] [--connections 200]
 //     [--baseline-seconds 15] [--workers 100000] [--profile]   (--profile: server CPU profile in .tmp)
 //     env PG_BASE_URL (default postgres://postgres@127.0.0.1:5432), BENCH_LOAD_DB (bench_load),
-//     BENCH_LOAD_SERVER_URL (the server's DATABASE_URL, default PG_BASE_URL/BENCH_LOAD_DB)
+//     BENCH_LOAD_SERVER_URL (the server's DATABASE_URL, default PG_BASE_URL/BENCH_LOAD_DB),
+//     BENCH_LOAD_SERVER_NODE_FLAGS (Node flags for the server process only, default none)
 //     [--rate R]    open loop: the connections offer R req/s in total (open-loop.ts), not as fast
 //                   as answers come back; latency from each request's due time
 //     [--sweep [--from 20] [--step-seconds 20] [--goal-p99 100]]   open loop, rising rates: the
@@ -80,6 +81,8 @@ const startServer = async (kind: 'pglite' | 'pg', port: number): Promise<TServer
   const child = spawn(
     process.execPath,
     [
+      // BENCH_LOAD_SERVER_NODE_FLAGS: Node flags for the server alone (--max-semi-space-size=…).
+      ...(process.env.BENCH_LOAD_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean),
       ...(profile
         ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, '.tmp/bench-load-prof')}`]
         : []),
