@@ -12,6 +12,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import type { TLogger } from '../logger.ts';
 import { acquireDirLock, type TDirLock } from './dir-lock.ts';
+import { PgliteStatements } from './pglite-statements.ts';
 import { cancelOnAbort, statementGate, type TCancelStats } from './request-signal.ts';
 import * as schema from './schema/index.ts';
 
@@ -123,7 +124,12 @@ export const openDatabase = async (options: TOpenOptions): Promise<TDatabase> =>
       dataDir: options.dataDir ? path.join(options.dataDir, 'pgdata') : undefined,
       loadDataDir: options.loadDataDir,
     });
-    const db = drizzlePglite(pglite, { schema, logger: statementGate }) as unknown as TExecutor;
+    // Every statement through PgliteStatements: parsed once per text and kept as a named statement
+    // of the one backend, run in one call into PGlite, its rows read from the answer's bytes.
+    const db = drizzlePglite(new PgliteStatements(pglite) as unknown as PGlite, {
+      schema,
+      logger: statementGate,
+    }) as unknown as TExecutor;
     // PGlite is one backend without a checkpointer: it never checkpoints by time or by WAL
     // volume (measured: 131 MB of WAL past max_wal_size = 32MB, redo point unmoved), so a killed
     // process replays all WAL since it opened the directory. A checkpoint every few minutes (as
@@ -203,7 +209,8 @@ const dialect = new PgDialect();
  * it (plan_cache_mode auto) — so use it only for a statement whose best plan does not depend on
  * its parameters' values (not, e.g., a `like $1` that must become an index range). The name is
  * `prefix` and a hash of the SQL text, so each shape of a statement built from filters is
- * prepared apart. PGlite runs it as `queryRows` does (its driver ignores the name).
+ * prepared apart. On PGlite the name is not used: every statement there is kept as a named
+ * statement by its text (`PgliteStatements`), this one as any other.
  */
 export const queryRowsPrepared = async <T>(
   db: TExecutor,
