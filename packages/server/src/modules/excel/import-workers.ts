@@ -6,7 +6,12 @@ import {
   todayIso,
 } from '@shegong/shared';
 import { sql } from 'drizzle-orm';
-import { openAuditBulk, type TAuditBulkWriter, type TCreatedRecord } from '../../audit/audit.ts';
+import {
+  createdDocument,
+  openAuditBulk,
+  type TAuditBulkWriter,
+  type TCreatedRecord,
+} from '../../audit/audit.ts';
 import { queryRows } from '../../db/client.ts';
 import { newId } from '../../security/ids.ts';
 import { type TStatKey, type TWorkerStatFields, workerStatKeys } from '../stats/stat-keys.ts';
@@ -463,7 +468,16 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     const ciphers =
       (await early) ??
       (await crypto.encryptMany(rows.flatMap((r) => [r.w.idNumber, r.w.phone || null])));
-    return newWorkerLines(rows, ciphers);
+    const lines = newWorkerLines(rows, ciphers);
+    // The chunk's snapshot document too, while the chunk before is written (its turn on the
+    // connection only hashes and writes it).
+    const document = createdDocument({
+      entity: 'worker',
+      batchId,
+      columns: SNAPSHOT_COLUMNS,
+      records: lines.created,
+    });
+    return { workers: lines.workers, items: lines.items, document };
   };
 
   /**
@@ -564,20 +578,21 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     return { workers: workers.take(), items: items.take(), created };
   };
 
-  /** Writes what `prepareNew` made, in the chunks' order (the audit chain is one sequence). */
-  const writeNew = async (prepared: ReturnType<typeof newWorkerLines>) => {
-    audit ??= await openAuditBulk(database, db);
-    // One row of the chain for the chunk's new workers (their snapshots as rows of values).
-    await audit.addCreated({
-      ...actor,
-      entity: 'worker',
-      reason,
-      batchId,
-      columns: SNAPSHOT_COLUMNS,
-      records: prepared.created,
+  /**
+   * Writes what `prepareNew` made, in the chunks' order (the audit chain is one sequence). Each
+   * statement takes its own turn on the connection: the next chunk's lookup goes between two of
+   * them, and that chunk's lines are made while this one is still written, instead of after
+   * (docs/performance.md, Import, eleventh round).
+   */
+  const writeNew = async (prepared: Awaited<ReturnType<typeof prepareNew>>) => {
+    const { document } = prepared;
+    await onDb(async () => {
+      audit ??= await openAuditBulk(database, db);
+      // One row of the chain for the chunk's new workers (their snapshots as rows of values).
+      if (document) await audit.addCreated({ ...actor, reason, document });
     });
-    await copyText(database, db, 'worker', WORKER_COLUMNS, prepared.workers);
-    await copyText(database, db, 'archive_item', ARCHIVE_COLUMNS, prepared.items);
+    await onDb(() => copyText(database, db, 'worker', WORKER_COLUMNS, prepared.workers));
+    await onDb(() => copyText(database, db, 'archive_item', ARCHIVE_COLUMNS, prepared.items));
   };
 
   /** Registered workers whose fields differ: the audit row, the post, education, certificate
@@ -732,10 +747,8 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
           )
         : undefined;
     await before;
-    await onDb(async () => {
-      if (prepared) await writeNew(prepared);
-      if (changed.length > 0) await writeChanged(changed);
-    });
+    if (prepared) await writeNew(prepared);
+    if (changed.length > 0) await onDb(() => writeChanged(changed));
   };
 
   /**
