@@ -106,7 +106,7 @@ export class PgliteStatements {
     const result = readResult<T>(
       answer,
       kept.fields,
-      this.#parsers(options),
+      this.#parsers(kept.fields, options),
       options,
       text,
       params,
@@ -154,15 +154,11 @@ export class PgliteStatements {
     return kept;
   }
 
-  #parsers(options?: QueryOptions): Record<number, (x: string, typeId?: number) => unknown> {
-    const own = options?.parsers;
-    if (!own) return this.#pglite.parsers as Record<number, (x: string) => unknown>;
-    let merged = mergedParsers.get(own);
-    if (!merged) {
-      merged = { ...this.#pglite.parsers, ...own } as Record<number, (x: string) => unknown>;
-      mergedParsers.set(own, merged);
-    }
-    return merged;
+  /** Each column's parser: the call's own (drizzle passes its dates and intervals as text), else PGlite's. */
+  #parsers(fields: TField[], options?: QueryOptions): (TParser | undefined)[] {
+    const own = options?.parsers as Record<number, TParser> | undefined;
+    const pglite = this.#pglite.parsers as Record<number, TParser>;
+    return fields.map((f) => own?.[f.dataTypeID] ?? pglite[f.dataTypeID]);
   }
 
   /** One call into PGlite; the answer's bytes (copied out of its memory). */
@@ -205,8 +201,7 @@ type TKept = {
   fields: TField[];
 };
 
-/** The parsers of a call's options merged over PGlite's, kept per options object (drizzle keeps its two). */
-const mergedParsers = new WeakMap<object, Record<number, (x: string) => unknown>>();
+type TParser = (x: string, typeId?: number) => unknown;
 
 const sameTypes = (a: number[] | undefined, b: number[] | undefined): boolean => {
   if (a === b) return true;
@@ -375,7 +370,7 @@ const readDescription = (
 const readResult = <T>(
   answer: Uint8Array,
   fields: TField[],
-  parsers: Record<number, (x: string, typeId?: number) => unknown>,
+  columnParsers: (TParser | undefined)[],
   options: QueryOptions | undefined,
   text: string,
   params: unknown[],
@@ -383,7 +378,6 @@ const readResult = <T>(
   const view = new DataView(answer.buffer, answer.byteOffset, answer.byteLength);
   const arrays = options?.rowMode === 'array';
   const rows: unknown[] = [];
-  const columnParsers = fields.map((f) => parsers[f.dataTypeID]);
   let affectedRows = 0;
   let result: Results<T> | undefined;
   let at = 0;
