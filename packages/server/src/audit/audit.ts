@@ -357,40 +357,16 @@ export type TAuditBulkWriter = {
    * row each. `findImportCreations` finds a record's snapshot in it again (worker history).
    */
   addCreated: (
-    entry: Pick<TAuditEntry, 'actorId' | 'actorName' | 'reason'> &
-      (TCreatedDocumentInput | { document: TCreatedDocument }),
+    entry: Pick<TAuditEntry, 'actorId' | 'actorName' | 'entity' | 'reason'> & {
+      batchId: string;
+      /** Names of the snapshot's values (sorted, without `id` and `row`). */
+      columns: readonly string[];
+      records: readonly TCreatedRecord[];
+    },
   ) => Promise<void>;
   /** Writes what is pending; returns the number of rows written in all. */
   end: () => Promise<number>;
 };
-
-/** The records of an import's snapshot document (`addCreated`, `createdDocument`). */
-export type TCreatedDocumentInput = Pick<TAuditEntry, 'entity'> & {
-  batchId: string;
-  /** Names of the snapshot's values (sorted, without `id` and `row`). */
-  columns: readonly string[];
-  records: readonly TCreatedRecord[];
-};
-
-/** A snapshot document made before its turn in the chain (`createdDocument`), for `addCreated`. */
-export type TCreatedDocument = { entityId: string; orgPath: string | null; bytes: Buffer };
-
-/**
- * The snapshot document of created records, made ahead: `addCreated` then only hashes it into
- * the chain and writes it. An import makes it while the chunk before is still being written,
- * not in its own turn on the connection (docs/performance.md, Import, eleventh round).
- * Undefined for no records.
- */
-export const createdDocument = (e: TCreatedDocumentInput): TCreatedDocument | undefined =>
-  e.records.length === 0
-    ? undefined
-    : {
-        // The smallest id of its records (UUIDv7, made just before): `findImportCreations` looks
-        // for a record's document among those whose id is at most the record's, by this index.
-        entityId: firstId(e.records),
-        orgPath: recordsPath(e.records),
-        bytes: snapshotDocument(e),
-      };
 
 /** A string that JSON text holds as it is, and JSON text of that JSON text too: no quote,
  * backslash, control character or surrogate (a lone one is escaped by `JSON.stringify`). */
@@ -629,19 +605,21 @@ export const openAuditBulk = async (
     if (lines.count >= BULK_CHUNK) await flush();
   };
   const addCreated: TAuditBulkWriter['addCreated'] = async (e) => {
-    const doc = 'document' in e ? e.document : createdDocument(e);
-    if (!doc) return;
+    if (e.records.length === 0) return;
+    const first = firstId(e.records);
     await addJson(
       {
         actorId: e.actorId,
         actorName: e.actorName,
         action: 'create',
         entity: SNAPSHOT_DOCUMENT,
-        entityId: doc.entityId,
-        orgPath: doc.orgPath,
+        // The smallest id of its records (UUIDv7, made just before): `findImportCreations` looks
+        // for a record's document among those whose id is at most the record's, by this index.
+        entityId: first,
+        orgPath: recordsPath(e.records),
         reason: e.reason,
       },
-      doc.bytes,
+      snapshotDocument(e),
     );
     // Written now, while the import reads on (not all at `end`).
     await flush();

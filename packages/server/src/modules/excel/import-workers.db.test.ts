@@ -760,48 +760,6 @@ describe(`worker roster import (${testDbKind()})`, () => {
     expect(Object.keys(history.at(-1).after)).toEqual(['educationLevel']);
   });
 
-  it('a chunk after a new one is encrypted before its lookup: its new rows keep their own ciphers beside registered ones', async () => {
-    const { db } = services.database;
-    // A first chunk of 5,000 new rows, then 2,000 rows of which every fifth is registered (by
-    // a file before): the second chunk is encrypted whole before its lookup, and its new rows
-    // take their ciphers from among all of the chunk's.
-    const HEAD = ['姓名', '身份证号', '手机号', '学历', '社区代码', '职务', '参加社区工作时间'];
-    const rowOf = (i: number) => [
-      `早加密${i}`,
-      fixtureId('640104', `1972-03-${String(10 + Math.floor(i / 1000)).padStart(2, '0')}`, i),
-      `137${String(i).padStart(8, '0')}`,
-      '本科',
-      COMMUNITY,
-      '网格员',
-      '2024-01-01',
-    ];
-    const registered = (i: number) => i >= 5000 && i % 5 === 0;
-    const all = Array.from({ length: 7000 }, (_, i) => i);
-    const first = await buildXlsx([
-      { name: '花名册', textColumns: [2, 3], rows: [HEAD, ...all.filter(registered).map(rowOf)] },
-    ]);
-    expect((await importFile(first, 'stop')).batch.counts).toMatchObject({ created: 400 });
-    const file = await buildXlsx([
-      { name: '花名册', textColumns: [2, 3], rows: [HEAD, ...all.map(rowOf)] },
-    ]);
-    const { batch } = await importFile(file, 'stop');
-    expect(batch.counts).toMatchObject({ created: 6600, updated: 0, unchanged: 400 });
-    const stored = await queryRows<{ name: string; id: string; phone: string }>(
-      db,
-      sql`select name, id_number_cipher as id, phone_cipher as phone from worker
-           where name like '早加密%'`,
-    );
-    expect(stored).toHaveLength(7000);
-    for (const w of stored) {
-      const row = rowOf(Number(w.name.slice(3)));
-      expect([services.crypto.decrypt(w.id), services.crypto.decrypt(w.phone)], w.name).toEqual([
-        row[1],
-        row[2],
-      ]);
-    }
-    expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
-  }, 180_000);
-
   it('a chunk whose write fails while later chunks are in flight: the commit fails, nothing of any chunk is written, the chain stays whole', async () => {
     const { db } = services.database;
     const before = [await countOf(worker), await countOf(auditLog), await countOf(archiveItem)];

@@ -6,12 +6,7 @@ import {
   todayIso,
 } from '@shegong/shared';
 import { sql } from 'drizzle-orm';
-import {
-  createdDocument,
-  openAuditBulk,
-  type TAuditBulkWriter,
-  type TCreatedRecord,
-} from '../../audit/audit.ts';
+import { openAuditBulk, type TAuditBulkWriter, type TCreatedRecord } from '../../audit/audit.ts';
 import { queryRows } from '../../db/client.ts';
 import { newId } from '../../security/ids.ts';
 import { type TStatKey, type TWorkerStatFields, workerStatKeys } from '../stats/stat-keys.ts';
@@ -461,34 +456,14 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     return data;
   };
 
-  /** New workers' COPY lines, audit records and statistics (nothing written yet); `early`: the
-   * ciphers of these rows' 身份证号 and phone, asked for before the lookup (`processChunk`). */
-  const prepareNew = async (rows: TRow[], early?: Promise<(string | null)[] | undefined>) => {
+  /** New workers' COPY lines, audit records and statistics (nothing written yet). */
+  const prepareNew = async (rows: TRow[]) => {
     // In a worker thread: reading goes on meanwhile.
-    const ciphers =
-      (await early) ??
-      (await crypto.encryptMany(rows.flatMap((r) => [r.w.idNumber, r.w.phone || null])));
-    const lines = newWorkerLines(rows, ciphers);
-    // The chunk's snapshot document too, while the chunk before is written (its turn on the
-    // connection only hashes and writes it).
-    const document = createdDocument({
-      entity: 'worker',
-      batchId,
-      columns: SNAPSHOT_COLUMNS,
-      records: lines.created,
-    });
-    return { workers: lines.workers, items: lines.items, document };
+    const ciphers = await crypto.encryptMany(
+      rows.flatMap((r) => [r.w.idNumber, r.w.phone || null]),
+    );
+    return newWorkerLines(rows, ciphers);
   };
-
-  /**
-   * Whether the next chunk's rows are encrypted before its lookup, in the encryption thread
-   * right after their blind indexes: when most of the last chunk's rows were new. Waiting for
-   * the lookup made each chunk's encryption wait for the chunk before it to be written (the
-   * lookup takes its turn on the transaction's connection after that write), while the database
-   * waited for the encryption (docs/performance.md, Import, eleventh round). A chunk's rows found
-   * registered after all were encrypted for nothing: at most a chunk after each mostly new one.
-   */
-  let encryptEarly = false;
 
   /** `prepareNew`'s loop over the rows, a plain function: in the async one V8 compiled it on
    * stack and deoptimised once a chunk after the loop (20 times in a 100,000-row import). */
@@ -578,21 +553,20 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     return { workers: workers.take(), items: items.take(), created };
   };
 
-  /**
-   * Writes what `prepareNew` made, in the chunks' order (the audit chain is one sequence). Each
-   * statement takes its own turn on the connection: the next chunk's lookup goes between two of
-   * them, and that chunk's lines are made while this one is still written, instead of after
-   * (docs/performance.md, Import, eleventh round).
-   */
-  const writeNew = async (prepared: Awaited<ReturnType<typeof prepareNew>>) => {
-    const { document } = prepared;
-    await onDb(async () => {
-      audit ??= await openAuditBulk(database, db);
-      // One row of the chain for the chunk's new workers (their snapshots as rows of values).
-      if (document) await audit.addCreated({ ...actor, reason, document });
+  /** Writes what `prepareNew` made, in the chunks' order (the audit chain is one sequence). */
+  const writeNew = async (prepared: ReturnType<typeof newWorkerLines>) => {
+    audit ??= await openAuditBulk(database, db);
+    // One row of the chain for the chunk's new workers (their snapshots as rows of values).
+    await audit.addCreated({
+      ...actor,
+      entity: 'worker',
+      reason,
+      batchId,
+      columns: SNAPSHOT_COLUMNS,
+      records: prepared.created,
     });
-    await onDb(() => copyText(database, db, 'worker', WORKER_COLUMNS, prepared.workers));
-    await onDb(() => copyText(database, db, 'archive_item', ARCHIVE_COLUMNS, prepared.items));
+    await copyText(database, db, 'worker', WORKER_COLUMNS, prepared.workers);
+    await copyText(database, db, 'archive_item', ARCHIVE_COLUMNS, prepared.items);
   };
 
   /** Registered workers whose fields differ: the audit row, the post, education, certificate
@@ -692,13 +666,9 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
    */
   const processChunk = async (rows: TRow[], before: Promise<void>) => {
     // In the worker thread of the encryption: reading goes on meanwhile.
-    const plains = rows.flatMap((r) => [r.w.idNumber, r.w.phone || null]);
-    const indexed = crypto.blindIndexMany(plains);
-    // Asked for now, the thread encrypts right after the blind indexes, while this chunk waits
-    // for its lookup. A failure is left to prepareNew's own encryption.
-    const early =
-      commit && encryptEarly ? crypto.encryptMany(plains).catch(() => undefined) : undefined;
-    const hashes = await indexed;
+    const hashes = await crypto.blindIndexMany(
+      rows.flatMap((r) => [r.w.idNumber, r.w.phone || null]),
+    );
     let h = 0;
     for (const r of rows) {
       r.hash = hashes[h++]!;
@@ -706,15 +676,11 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     }
     const registered = await onDb(() => lookup(rows));
     const fresh: TRow[] = [];
-    /** Where each new row's values are in `plains` (and the early ciphers). */
-    const freshAt: number[] = [];
     const changed: { r: TRow; old: TRegistered; now: Record<TColumn, unknown> }[] = [];
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
+    for (const r of rows) {
       const old = registered.get(r.hash);
       if (!old) {
         fresh.push(r);
-        freshAt.push(i);
         continue;
       }
       if (!String(old.org_path).startsWith(scopePrefix)) {
@@ -735,20 +701,13 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
     }
     counts.created += fresh.length;
     counts.updated += changed.length;
-    encryptEarly = fresh.length * 2 > rows.length;
     if (!commit) return;
-    const prepared =
-      fresh.length > 0
-        ? await prepareNew(
-            fresh,
-            early && fresh.length < rows.length
-              ? early.then((all) => all && freshCiphers(all, freshAt))
-              : early,
-          )
-        : undefined;
+    const prepared = fresh.length > 0 ? await prepareNew(fresh) : undefined;
     await before;
-    if (prepared) await writeNew(prepared);
-    if (changed.length > 0) await onDb(() => writeChanged(changed));
+    await onDb(async () => {
+      if (prepared) await writeNew(prepared);
+      if (changed.length > 0) await writeChanged(changed);
+    });
   };
 
   /**
@@ -884,13 +843,6 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
       addWorkerStats(stats, await selectWorkerStatFields(db, sql`id = any(${list}::uuid[])`), sign);
     }
   }
-};
-
-/** The ciphers (two a row: 身份证号, phone) of the rows at `at` among all of a chunk's. */
-const freshCiphers = (all: readonly (string | null)[], at: readonly number[]) => {
-  const out: (string | null)[] = [];
-  for (const i of at) out.push(all[2 * i]!, all[2 * i + 1] ?? null);
-  return out;
 };
 
 /** Sums of stat keys: value by dimension (no joined string key per row). */
