@@ -92,6 +92,18 @@ describe('PgliteStatements: every statement as a kept named statement on PGlite'
       'select count(*)::int as n from pg_prepared_statements',
     );
     expect(kept.rows[0]!.n).toBe(3);
+    // The same text with declared parameter types: parsed again, the other one closed.
+    expect((await statements.query('select $1 as v', ['7'], { paramTypes: [23] })).rows).toEqual([
+      { v: 7 },
+    ]);
+    expect((await statements.query('select $1 as v', ['7'], { paramTypes: [25] })).rows).toEqual([
+      { v: '7' },
+    ]);
+    await statements.query('select 2 as two', []);
+    const after = await pglite.query<{ n: number }>(
+      'select count(*)::int as n from pg_prepared_statements',
+    );
+    expect(after.rows[0]!.n).toBe(statements.size);
     expect((await statements.query('select $1::int + 0 as v', [2])).rows).toEqual([{ v: 2 }]);
   });
 

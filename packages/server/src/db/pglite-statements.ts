@@ -84,7 +84,12 @@ export class PgliteStatements {
   ): Promise<Results<T>> {
     await this.#pglite._checkReady();
     let kept = this.#kept.get(text);
-    if (kept && !sameTypes(kept.paramTypes, options?.paramTypes)) kept = undefined;
+    if (kept && !sameTypes(kept.paramTypes, options?.paramTypes)) {
+      // The same text with other declared parameter types: parsed again, the old one closed.
+      this.#kept.delete(text);
+      this.#closing.push(kept.name);
+      kept = undefined;
+    }
     if (kept) {
       this.#kept.delete(text);
       this.#kept.set(text, kept);
