@@ -11,7 +11,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const requestContext =
   (services: TServices): MiddlewareHandler<TAppEnv> =>
   async (c, next) => {
-    const requestId = c.var.requestId;
+    const requestId = c.get('requestId');
     const log = services.log.child({ requestId });
     c.set('services', services);
     c.set('log', log);
@@ -19,7 +19,7 @@ export const requestContext =
     const started = performance.now();
     await next();
     const ms = Math.round(performance.now() - started);
-    const actor = c.var.actor;
+    const actor = c.get('actor');
     log.info(
       { method: c.req.method, path: c.req.path, status: c.res.status, ms, user: actor?.username },
       'request',
@@ -30,14 +30,14 @@ export const requestContext =
 export const sessionAuth: MiddlewareHandler<TAppEnv> = async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
   if (token) {
-    const resolved = await resolveSession(c.var.services, token);
+    const resolved = await resolveSession(c.get('services'), token);
     if (resolved) {
       c.set('actor', resolved.actor);
       c.set('ctx', {
-        db: c.var.services.database.db,
+        db: c.get('services').database.db,
         actor: resolved.actor,
-        services: c.var.services,
-        log: c.var.log,
+        services: c.get('services'),
+        log: c.get('log'),
       });
       c.set('sessionId', resolved.sessionId);
       c.set('csrfToken', resolved.csrfToken);
@@ -69,9 +69,9 @@ const PASSWORD_CHANGE_ALLOWED = new Set([
  */
 export const csrfGuard: MiddlewareHandler<TAppEnv> = async (c, next) => {
   // Login is exempt: it replaces any session; its JSON body already defeats cross-site forms.
-  if (!SAFE_METHODS.has(c.req.method) && c.var.sessionId && c.req.path !== '/api/auth/login') {
+  if (!SAFE_METHODS.has(c.req.method) && c.get('sessionId') && c.req.path !== '/api/auth/login') {
     const header = c.req.header('x-csrf-token');
-    if (!header || header !== c.var.csrfToken) {
+    if (!header || header !== c.get('csrfToken')) {
       throw new AppError('CSRF_FAILED', '请求缺少有效的 CSRF 令牌，请刷新页面后重试');
     }
   }
@@ -140,10 +140,10 @@ export const handleError = (error: Error, c: Context<TAppEnv>) => {
     const body: TErrorBody = { error: appError.toJSON() };
     return c.json(body, appError.status as 400);
   }
-  const log = c.var.log ?? c.var.services?.log;
+  const log = c.get('log') ?? c.get('services')?.log;
   log?.error({ err: error }, 'unhandled error');
   const body: TErrorBody = {
-    error: { code: 'INTERNAL', message: `服务器内部错误（请求编号 ${c.var.requestId}）` },
+    error: { code: 'INTERNAL', message: `服务器内部错误（请求编号 ${c.get('requestId')}）` },
   };
   return c.json(body, 500);
 };

@@ -75,7 +75,7 @@ const readJson = async (c: Context<TAppEnv>): Promise<unknown> => {
 export const mountRoutes = (app: Hono<TAppEnv>, defs: readonly TAnyRouteDef[]) => {
   for (const def of defs) {
     app.on(def.method.toUpperCase(), def.path, async (c) => {
-      const actor = c.var.actor;
+      const actor = c.get('actor');
       if (def.access !== 'public') {
         if (!actor) throw new AppError('UNAUTHENTICATED', '请先登录');
         if (def.access !== 'authenticated' && !actor.permissions.includes(def.access)) {

@@ -10,7 +10,7 @@ export const jobRoutes = [
     summary: '我的后台任务（最近50个）',
     tag: '后台任务',
     access: 'authenticated',
-    handler: async (c) => ({ items: (await listMyJobs(c.var.ctx)).map(toJobView) }),
+    handler: async (c) => ({ items: (await listMyJobs(c.get('ctx'))).map(toJobView) }),
   }),
   defineRoute({
     method: 'get',
@@ -20,7 +20,7 @@ export const jobRoutes = [
     access: 'authenticated',
     params: z.object({ id: z.uuid('任务编号无效') }),
     handler: async (c, { params }) => {
-      const row = await findJobInScope(c.var.ctx, params.id);
+      const row = await findJobInScope(c.get('ctx'), params.id);
       if (!row) throw new AppError('NOT_FOUND', '任务不存在');
       return toJobView(row);
     },

@@ -21,7 +21,7 @@ export const admissionRoutes = [
     access: 'workflow:read',
     query: ZWorkflowOrgQuery,
     handler: async (c, { query }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       return admissionList(ctx, await nodeInScope(ctx, query.org));
     },
   }),
@@ -33,7 +33,7 @@ export const admissionRoutes = [
     access: 'workflow:read',
     query: ZWorkflowOrgQuery,
     handler: async (c, { query }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await nodeInScope(ctx, query.org);
       const rows = await listRequests(ctx, node);
       return { items: rows.map((r) => ({ ...r.request, orgName: r.orgName ?? '' })) };
@@ -47,7 +47,7 @@ export const admissionRoutes = [
     access: 'workflow:write',
     body: ZCreateWorkItemRequest,
     status: 201,
-    handler: async (c, { body }) => requestWorkItem(c.var.ctx, body),
+    handler: async (c, { body }) => requestWorkItem(c.get('ctx'), body),
   }),
   defineRoute({
     method: 'post',
@@ -58,7 +58,7 @@ export const admissionRoutes = [
     params: ZId,
     body: ZDecideProposal,
     handler: async (c, { params, body }) =>
-      decideWorkItem(c.var.ctx, params.id, { approve: true, note: body.note }),
+      decideWorkItem(c.get('ctx'), params.id, { approve: true, note: body.note }),
   }),
   defineRoute({
     method: 'post',
@@ -69,6 +69,6 @@ export const admissionRoutes = [
     params: ZId,
     body: ZRejectProposal,
     handler: async (c, { params, body }) =>
-      decideWorkItem(c.var.ctx, params.id, { approve: false, note: body.note }),
+      decideWorkItem(c.get('ctx'), params.id, { approve: false, note: body.note }),
   }),
 ];

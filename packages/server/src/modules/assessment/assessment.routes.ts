@@ -23,7 +23,7 @@ export const assessmentRoutes = [
       year: z.coerce.number().int().min(2000).max(2100).optional(),
     }),
     handler: async (c, { query }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await nodeInScope(ctx, query.org);
       const rows = await listCycles(ctx.db, ctx.actor.scope, node.path);
       let rule = null;
@@ -52,7 +52,7 @@ export const assessmentRoutes = [
     access: 'workflow:write',
     body: ZCreateCycle,
     status: 201,
-    handler: async (c, { body }) => createCycle(c.var.ctx, body),
+    handler: async (c, { body }) => createCycle(c.get('ctx'), body),
   }),
   defineRoute({
     method: 'get',
@@ -61,7 +61,7 @@ export const assessmentRoutes = [
     tag: TAG,
     access: 'workflow:read',
     params: ZId,
-    handler: async (c, { params }) => getCycle(c.var.ctx, params.id),
+    handler: async (c, { params }) => getCycle(c.get('ctx'), params.id),
   }),
   defineRoute({
     method: 'put',
@@ -71,7 +71,7 @@ export const assessmentRoutes = [
     access: 'workflow:write',
     params: ZId,
     body: ZAssessmentResults,
-    handler: async (c, { params, body }) => recordResults(c.var.ctx, params.id, body),
+    handler: async (c, { params, body }) => recordResults(c.get('ctx'), params.id, body),
   }),
   defineRoute({
     method: 'post',
@@ -80,6 +80,6 @@ export const assessmentRoutes = [
     tag: TAG,
     access: 'workflow:write',
     params: ZId,
-    handler: async (c, { params }) => proposeConsequences(c.var.ctx, params.id),
+    handler: async (c, { params }) => proposeConsequences(c.get('ctx'), params.id),
   }),
 ];

@@ -52,8 +52,8 @@ export const auditRoutes = [
     access: 'audit:read',
     query: ZAuditQuery,
     handler: async (c, { query }) => {
-      const { db } = c.var.services.database;
-      const scope = c.var.actor!.scope;
+      const { db } = c.get('services').database;
+      const scope = c.get('actor')!.scope;
       let underPath: string | undefined;
       if (query.org) {
         const node = (await db.select().from(org).where(eq(org.code, query.org)).limit(1))[0];
@@ -115,7 +115,7 @@ export const auditRoutes = [
     tag: '审计',
     access: 'audit:verify',
     handler: async (c) => {
-      const { database, crypto } = c.var.services;
+      const { database, crypto } = c.get('services');
       const result = await verifyAuditChain(database.db, { crypto });
       const checkpoints = (await listCheckpoints(database.db)).map((cp) => ({
         kind: cp.kind,

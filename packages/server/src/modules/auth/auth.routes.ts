@@ -39,9 +39,10 @@ export const authRoutes = [
     body: ZLogin,
     response: ZMe,
     handler: async (c, { body }) => {
-      const services = c.var.services;
+      const services = c.get('services');
       // A login replaces the session the browser may still hold (no session fixation).
-      if (c.var.sessionId) await deleteSession(services.database.db, c.var.sessionId);
+      const held = c.get('sessionId');
+      if (held) await deleteSession(services.database.db, held);
       const result = await login(services, {
         ...body,
         ip: clientIp(c, services.config.TRUST_PROXY ?? false),
@@ -66,9 +67,9 @@ export const authRoutes = [
     tag: '认证',
     access: 'authenticated',
     handler: async (c) => {
-      const sessionId = c.var.sessionId;
-      const actor = c.var.actor!;
-      const { db } = c.var.services.database;
+      const sessionId = c.get('sessionId');
+      const actor = c.get('actor')!;
+      const { db } = c.get('services').database;
       if (sessionId) {
         await db.transaction(async (tx) => {
           await deleteSession(tx, sessionId);
@@ -93,11 +94,11 @@ export const authRoutes = [
     access: 'authenticated',
     response: ZMe,
     handler: async (c) => {
-      const { config, database } = c.var.services;
-      const actor = c.var.actor!;
+      const { config, database } = c.get('services');
+      const actor = c.get('actor')!;
       const user = await findUserById(database.db, actor.id);
       const required = user ? passwordChangeRequired(user, config.PASSWORD_MAX_AGE_DAYS) : false;
-      return meOf(actor, c.var.csrfToken ?? '', required);
+      return meOf(actor, c.get('csrfToken') ?? '', required);
     },
   }),
   defineRoute({
@@ -108,10 +109,10 @@ export const authRoutes = [
     access: 'authenticated',
     body: ZChangePassword,
     handler: async (c, { body }) => {
-      await changePassword(c.var.services, {
+      await changePassword(c.get('services'), {
         ...body,
-        userId: c.var.actor!.id,
-        sessionId: c.var.sessionId!,
+        userId: c.get('actor')!.id,
+        sessionId: c.get('sessionId')!,
       });
       return { ok: true };
     },

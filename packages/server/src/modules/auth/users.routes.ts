@@ -22,7 +22,7 @@ export const userRoutes = [
     tag: '账号与安全',
     access: 'user:manage',
     query: ZListUsers,
-    handler: async (c, { query }) => listUsers(c.var.ctx, query),
+    handler: async (c, { query }) => listUsers(c.get('ctx'), query),
   }),
   defineRoute({
     method: 'post',
@@ -34,7 +34,7 @@ export const userRoutes = [
     status: 201,
     handler: async (c, { body }) => {
       refuseAdminRoleGrant(body.role);
-      const created = await createUser(c.var.ctx, body, { mustChangePassword: true });
+      const created = await createUser(c.get('ctx'), body, { mustChangePassword: true });
       return { id: created.id, username: created.username, temporaryPassword: created.password };
     },
   }),
@@ -46,7 +46,7 @@ export const userRoutes = [
     access: 'user:manage',
     params: ZUserId,
     body: ZUpdateUser,
-    handler: async (c, { params, body }) => updateUser(c.var.ctx, params.id, body),
+    handler: async (c, { params, body }) => updateUser(c.get('ctx'), params.id, body),
   }),
   defineRoute({
     method: 'post',
@@ -55,7 +55,7 @@ export const userRoutes = [
     tag: '账号与安全',
     access: 'user:manage',
     params: ZUserId,
-    handler: async (c, { params }) => unlockUser(c.var.ctx, params.id),
+    handler: async (c, { params }) => unlockUser(c.get('ctx'), params.id),
   }),
   defineRoute({
     method: 'post',
@@ -65,7 +65,7 @@ export const userRoutes = [
     access: 'user:manage',
     params: ZUserId,
     handler: async (c, { params }) => {
-      const { password } = await resetPassword(c.var.ctx, params.id);
+      const { password } = await resetPassword(c.get('ctx'), params.id);
       return { temporaryPassword: password };
     },
   }),

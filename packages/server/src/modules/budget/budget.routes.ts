@@ -62,7 +62,7 @@ export const budgetRoutes = [
     body: ZBudgetRequest,
     status: 202,
     handler: async (c, { body }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await nodeOrFail(ctx, body.org);
       const job = await startWithWorkbook(
         ctx,
@@ -89,7 +89,7 @@ export const budgetRoutes = [
     body: ZWhatIfRequest,
     status: 202,
     handler: async (c, { body }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await nodeOrFail(ctx, body.org);
       // The draft is checked now, so a wrong edit is answered at once with its place.
       prepareWhatIf(ctx, body);

@@ -17,7 +17,7 @@ export const contractRoutes = [
     access: 'workflow:read',
     query: ZWorkflowOrgQuery,
     handler: async (c, { query }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await nodeInScope(ctx, query.org);
       return {
         org: { code: node.code, name: node.name },
@@ -34,7 +34,7 @@ export const contractRoutes = [
     params: ZWorkerId,
     body: ZSignContract,
     status: 201,
-    handler: async (c, { params, body }) => signContract(c.var.ctx, params.workerId, body),
+    handler: async (c, { params, body }) => signContract(c.get('ctx'), params.workerId, body),
   }),
   defineRoute({
     method: 'post',
@@ -46,6 +46,6 @@ export const contractRoutes = [
     body: ZProbationEnd,
     status: 201,
     handler: async (c, { params, body }) =>
-      proposeProbationEnd(c.var.ctx, params.workerId, body.on),
+      proposeProbationEnd(c.get('ctx'), params.workerId, body.on),
   }),
 ];

@@ -146,7 +146,7 @@ export const excelRoutes = [
     }),
     status: 202,
     handler: async (c, { query }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const file = new Uint8Array(await c.req.arrayBuffer());
       const batch = await createImportBatch(ctx, {
         kind: query.kind,
@@ -166,7 +166,7 @@ export const excelRoutes = [
     access: 'import:run',
     query: z.object({ org: ZOrgQuery }),
     handler: async (c, { query }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       let orgPath: string | undefined;
       if (query.org) {
         const node = await findOrgInScope(ctx.db, ctx.actor.scope, query.org);
@@ -184,7 +184,7 @@ export const excelRoutes = [
     access: 'import:run',
     params: ZIdParam,
     handler: async (c, { params }) => {
-      const batch = await findBatchInScope(c.var.ctx.db, c.var.actor!.scope, params.id);
+      const batch = await findBatchInScope(c.get('ctx').db, c.get('actor')!.scope, params.id);
       if (!batch) throw new AppError('NOT_FOUND', '导入批次不存在');
       return toBatchView(batch);
     },
@@ -198,8 +198,8 @@ export const excelRoutes = [
     params: ZIdParam,
     query: ZImportIssuesQuery,
     handler: async (c, { params, query }) => {
-      const { db } = c.var.ctx;
-      const batch = await findBatchInScope(db, c.var.actor!.scope, params.id);
+      const { db } = c.get('ctx');
+      const batch = await findBatchInScope(db, c.get('actor')!.scope, params.id);
       if (!batch) throw new AppError('NOT_FOUND', '导入批次不存在');
       const rows = await listIssues(db, batch.id, query.offset, query.limit);
       return {
@@ -216,7 +216,7 @@ export const excelRoutes = [
     access: 'import:run',
     params: ZIdParam,
     handler: async (c, { params }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const batch = await findBatchInScope(ctx.db, ctx.actor.scope, params.id);
       if (!batch) throw new AppError('NOT_FOUND', '导入批次不存在');
       const cipher = await readFileCipher(ctx.db, batch.id);
@@ -242,7 +242,7 @@ export const excelRoutes = [
     body: ZImportCommit,
     status: 202,
     handler: async (c, { params, body }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const batch = await findBatchInScope(ctx.db, ctx.actor.scope, params.id);
       if (!batch) throw new AppError('NOT_FOUND', '导入批次不存在');
       if (batch.status === 'committed') {
@@ -264,7 +264,7 @@ export const excelRoutes = [
     body: ZRosterExport,
     status: 202,
     handler: async (c, { body }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       if (body.org && !(await findOrgInScope(ctx.db, ctx.actor.scope, body.org))) {
         throw new AppError('NOT_FOUND', `机构 ${body.org} 不存在`, { where: { field: 'org' } });
       }
@@ -283,7 +283,7 @@ export const excelRoutes = [
     body: ZStaffingExport,
     status: 202,
     handler: async (c, { body }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       if (body.org && !(await findOrgInScope(ctx.db, ctx.actor.scope, body.org))) {
         throw new AppError('NOT_FOUND', `机构 ${body.org} 不存在`, { where: { field: 'org' } });
       }
@@ -301,7 +301,7 @@ export const excelRoutes = [
     access: 'authenticated',
     params: ZIdParam,
     handler: async (c, { params }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const job = await findJobInScope(ctx, params.id);
       // Only the user who asked for an export downloads it.
       if (!job || job.createdBy !== ctx.actor.id || !job.kind.startsWith('export-')) {

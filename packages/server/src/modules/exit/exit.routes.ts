@@ -14,7 +14,7 @@ export const exitRoutes = [
     access: 'workflow:read',
     query: ZWorkflowOrgQuery,
     handler: async (c, { query }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await nodeInScope(ctx, query.org);
       const today = todayIso();
       let situations: { label: string; rule: string; source: string }[] = [];
@@ -43,6 +43,6 @@ export const exitRoutes = [
     access: 'workflow:write',
     body: ZProposeExit,
     status: 201,
-    handler: async (c, { body }) => proposeExit(c.var.ctx, body),
+    handler: async (c, { body }) => proposeExit(c.get('ctx'), body),
   }),
 ];

@@ -13,7 +13,7 @@ export const honoursRoutes = [
     access: 'workflow:read',
     query: ZWorkflowOrgQuery,
     handler: async (c, { query }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await nodeInScope(ctx, query.org);
       return { org: { code: node.code, name: node.name }, ...(await listHonours(ctx, node.path)) };
     },
@@ -26,6 +26,6 @@ export const honoursRoutes = [
     access: 'workflow:write',
     body: ZProposeHonour,
     status: 201,
-    handler: async (c, { body }) => proposeHonour(c.var.ctx, body),
+    handler: async (c, { body }) => proposeHonour(c.get('ctx'), body),
   }),
 ];

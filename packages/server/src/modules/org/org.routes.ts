@@ -56,8 +56,8 @@ export const orgRoutes = [
     access: 'org:read',
     params: ZCodeParam,
     handler: async (c, { params }) => {
-      const { db } = c.var.services.database;
-      const scope = c.var.actor!.scope;
+      const { db } = c.get('services').database;
+      const scope = c.get('actor')!.scope;
       // The node, its effective pack and the counts under it in one statement (scope checked there).
       const found = await findOrgWithCountsInScope(db, scope, params.code);
       if (!found) throw new AppError('NOT_FOUND', `机构 ${params.code} 不存在`);
@@ -76,8 +76,8 @@ export const orgRoutes = [
     access: 'org:read',
     params: ZCodeParam,
     handler: async (c, { params }) => {
-      const { db } = c.var.services.database;
-      const scope = c.var.actor!.scope;
+      const { db } = c.get('services').database;
+      const scope = c.get('actor')!.scope;
       const node = await findOrgInScope(db, scope, params.code);
       if (!node) throw new AppError('NOT_FOUND', `机构 ${params.code} 不存在`);
       const children = await listChildrenWithCountsInScope(db, scope, node.code);
@@ -92,8 +92,8 @@ export const orgRoutes = [
     access: 'org:read',
     params: ZCodeParam,
     handler: async (c, { params }) => {
-      const { db } = c.var.services.database;
-      const node = await findOrgInScope(db, c.var.actor!.scope, params.code);
+      const { db } = c.get('services').database;
+      const node = await findOrgInScope(db, c.get('actor')!.scope, params.code);
       if (!node) throw new AppError('NOT_FOUND', `机构 ${params.code} 不存在`);
       return { items: await listFacts(db, node.code), moves: await listMoves(db, node.code) };
     },
@@ -106,8 +106,8 @@ export const orgRoutes = [
     access: 'org:read',
     params: ZCodeParam,
     handler: async (c, { params }) => {
-      const { db } = c.var.services.database;
-      const scope = c.var.actor!.scope;
+      const { db } = c.get('services').database;
+      const scope = c.get('actor')!.scope;
       const node = await findOrgInScope(db, scope, params.code);
       if (node?.level !== 'community')
         throw new AppError('NOT_FOUND', `社区 ${params.code} 不存在`);
@@ -124,7 +124,7 @@ export const orgRoutes = [
     status: 201,
     handler: async (c, { body }) =>
       toNode(
-        (await createOrg(c.var.ctx, body, packExists(c.var.services.config))) as Omit<
+        (await createOrg(c.get('ctx'), body, packExists(c.get('services').config))) as Omit<
           TOrgNode,
           'sort'
         >,
@@ -139,7 +139,9 @@ export const orgRoutes = [
     params: ZCodeParam,
     body: ZUpdateOrg,
     handler: async (c, { params, body }) =>
-      toNode(await updateOrg(c.var.ctx, params.code, body, packExists(c.var.services.config))),
+      toNode(
+        await updateOrg(c.get('ctx'), params.code, body, packExists(c.get('services').config)),
+      ),
   }),
   defineRoute({
     method: 'post',
@@ -149,7 +151,7 @@ export const orgRoutes = [
     access: 'org:write',
     params: ZCodeParam,
     body: ZMoveOrg,
-    handler: async (c, { params, body }) => moveCommunity(c.var.ctx, params.code, body),
+    handler: async (c, { params, body }) => moveCommunity(c.get('ctx'), params.code, body),
   }),
   defineRoute({
     method: 'post',
@@ -160,6 +162,6 @@ export const orgRoutes = [
     params: ZCodeParam,
     body: ZOrgFact,
     status: 201,
-    handler: async (c, { params, body }) => recordOrgFact(c.var.ctx, params.code, body),
+    handler: async (c, { params, body }) => recordOrgFact(c.get('ctx'), params.code, body),
   }),
 ];

@@ -41,7 +41,7 @@ export const payRoutes = [
     tag: '薪酬',
     access: 'pay:read',
     query: ZPayRunsQuery,
-    handler: async (c, { query }) => listPayStreets(c.var.ctx, query.org, query.month),
+    handler: async (c, { query }) => listPayStreets(c.get('ctx'), query.org, query.month),
   }),
   defineRoute({
     method: 'post',
@@ -52,7 +52,7 @@ export const payRoutes = [
     body: ZPayCompute,
     status: 202,
     handler: async (c, { body }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await findOrgInScope(ctx.db, ctx.actor.scope, body.org);
       if (!node)
         throw new AppError('NOT_FOUND', `机构 ${body.org} 不存在`, { where: { field: 'org' } });
@@ -71,7 +71,7 @@ export const payRoutes = [
     tag: '薪酬',
     access: 'pay:read',
     params: ZId,
-    handler: async (c, { params }) => getPayRun(c.var.ctx, params.id),
+    handler: async (c, { params }) => getPayRun(c.get('ctx'), params.id),
   }),
   defineRoute({
     method: 'post',
@@ -81,7 +81,7 @@ export const payRoutes = [
     access: 'pay:write',
     params: ZId,
     body: ZPayRunAction,
-    handler: async (c, { params, body }) => reviewPayRun(c.var.ctx, params.id, body.version),
+    handler: async (c, { params, body }) => reviewPayRun(c.get('ctx'), params.id, body.version),
   }),
   defineRoute({
     method: 'post',
@@ -91,7 +91,7 @@ export const payRoutes = [
     access: 'pay:lock',
     params: ZId,
     body: ZPayRunAction,
-    handler: async (c, { params, body }) => lockPayRun(c.var.ctx, params.id, body.version),
+    handler: async (c, { params, body }) => lockPayRun(c.get('ctx'), params.id, body.version),
   }),
   defineRoute({
     method: 'get',
@@ -102,7 +102,7 @@ export const payRoutes = [
     params: ZId,
     query: ZFormat,
     handler: async (c, { params, query }) => {
-      const { buffer, fileName } = await exportPaySheet(c.var.ctx, params.id, query.format);
+      const { buffer, fileName } = await exportPaySheet(c.get('ctx'), params.id, query.format);
       return download(buffer, fileName, query.format === 'csv' ? 'text/csv; charset=utf-8' : XLSX);
     },
   }),
@@ -115,7 +115,7 @@ export const payRoutes = [
     params: z.object({ id: z.uuid('编号无效'), workerId: z.uuid('编号无效') }),
     query: ZPayExplainQuery,
     handler: async (c, { params, query }) =>
-      explainPayLine(c.var.ctx, params.id, params.workerId, query.forMonth),
+      explainPayLine(c.get('ctx'), params.id, params.workerId, query.forMonth),
   }),
   defineRoute({
     method: 'get',
@@ -126,7 +126,7 @@ export const payRoutes = [
     params: ZId,
     query: ZWorkerPayQuery,
     handler: async (c, { params, query }) => {
-      const r = await workerPayForMonth(c.var.ctx, params.id, query.month);
+      const r = await workerPayForMonth(c.get('ctx'), params.id, query.month);
       return { line: toLineViewOfRow(r.line, r.explanation.name), explanation: r.explanation };
     },
   }),
@@ -143,7 +143,7 @@ export const payRoutes = [
         .optional(),
     }),
     handler: async (c, { query }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await findOrgInScope(
         ctx.db,
         ctx.actor.scope,
@@ -162,7 +162,7 @@ export const payRoutes = [
     body: ZConversionCreate,
     status: 202,
     handler: async (c, { body }) => {
-      const r = await createConversion(c.var.ctx, body);
+      const r = await createConversion(c.get('ctx'), body);
       return { id: r.id, jobId: r.jobId };
     },
   }),
@@ -174,7 +174,7 @@ export const payRoutes = [
     access: 'pay:read',
     params: ZId,
     query: ZConversionLinesQuery,
-    handler: async (c, { params, query }) => listConversionLines(c.var.ctx, params.id, query),
+    handler: async (c, { params, query }) => listConversionLines(c.get('ctx'), params.id, query),
   }),
   defineRoute({
     method: 'post',
@@ -185,7 +185,7 @@ export const payRoutes = [
     params: ZId,
     status: 202,
     handler: async (c, { params }) => {
-      const r = await approveConversion(c.var.ctx, params.id);
+      const r = await approveConversion(c.get('ctx'), params.id);
       return { jobId: r.jobId, lockedMonths: r.lockedMonths };
     },
   }),
@@ -199,7 +199,7 @@ export const payRoutes = [
     body: ZFormat,
     status: 202,
     handler: async (c, { params, body }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       if (!(await findConversionInScope(ctx, params.id)))
         throw new AppError('NOT_FOUND', '套改不存在');
       const r = await startConversionExport(ctx, params.id, body.format);

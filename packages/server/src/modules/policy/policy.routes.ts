@@ -10,7 +10,7 @@ export const policyRoutes = [
     summary: '政策包列表',
     tag: '政策',
     access: 'policy:read',
-    handler: async (c) => ({ items: c.var.services.policies.list() }),
+    handler: async (c) => ({ items: c.get('services').policies.list() }),
   }),
   defineRoute({
     method: 'get',
@@ -21,7 +21,7 @@ export const policyRoutes = [
     params: z.object({ id: z.string().regex(/^[a-z0-9-]+$/, '政策包编号格式不正确') }),
     query: z.object({ date: ZIsoDate.optional() }),
     handler: async (c, { params, query }) => {
-      const { policies } = c.var.services;
+      const { policies } = c.get('services');
       if (!policies.has(params.id)) throw new AppError('NOT_FOUND', `政策包 ${params.id} 不存在`);
       return policies.describe(params.id, query.date ?? todayIso());
     },
@@ -39,7 +39,7 @@ export const policyRoutes = [
       input: z.record(z.string(), z.unknown()),
     }),
     handler: async (c, { params, body }) => {
-      const { policies } = c.var.services;
+      const { policies } = c.get('services');
       if (!policies.has(params.id)) throw new AppError('NOT_FOUND', `政策包 ${params.id} 不存在`);
       // The engine validates the input and answers bad input with a Chinese AppError.
       const pack = policies.at(params.id, body.date ?? todayIso());

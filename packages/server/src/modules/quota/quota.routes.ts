@@ -15,7 +15,7 @@ export const quotaRoutes = [
     access: 'quota:read',
     params: ZCodeParam,
     query: ZQuotaQuery,
-    handler: async (c, { params, query }) => getQuotaView(c.var.ctx, params.code, query.date),
+    handler: async (c, { params, query }) => getQuotaView(c.get('ctx'), params.code, query.date),
   }),
   defineRoute({
     method: 'get',
@@ -25,6 +25,6 @@ export const quotaRoutes = [
     access: 'quota:read',
     params: ZCodeParam,
     query: ZQuotaExplainQuery,
-    handler: async (c, { params, query }) => explainQuota(c.var.ctx, params.code, query.date),
+    handler: async (c, { params, query }) => explainQuota(c.get('ctx'), params.code, query.date),
   }),
 ];

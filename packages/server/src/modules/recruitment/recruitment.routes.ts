@@ -37,7 +37,7 @@ export const recruitmentRoutes = [
     access: 'workflow:read',
     query: ZWorkflowOrgQuery,
     handler: async (c, { query }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await nodeInScope(ctx, query.org);
       const rows = await listCampaigns(ctx.db, ctx.actor.scope, node.path);
       return {
@@ -58,7 +58,7 @@ export const recruitmentRoutes = [
     access: 'workflow:read',
     query: ZWorkflowOrgQuery,
     handler: async (c, { query }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await nodeInScope(ctx, query.org);
       if (ctx.actor.scope.kind === 'self') return { items: [] };
       return { items: await listVacancies(ctx, node.path, todayIso()) };
@@ -72,7 +72,7 @@ export const recruitmentRoutes = [
     access: 'workflow:write',
     body: ZCreateCampaign,
     status: 201,
-    handler: async (c, { body }) => createCampaign(c.var.ctx, body),
+    handler: async (c, { body }) => createCampaign(c.get('ctx'), body),
   }),
   defineRoute({
     method: 'get',
@@ -81,7 +81,7 @@ export const recruitmentRoutes = [
     tag: TAG,
     access: 'workflow:read',
     params: ZId,
-    handler: async (c, { params }) => getCampaign(c.var.ctx, params.id),
+    handler: async (c, { params }) => getCampaign(c.get('ctx'), params.id),
   }),
   defineRoute({
     method: 'post',
@@ -93,7 +93,7 @@ export const recruitmentRoutes = [
     body: ZCreateApplication,
     status: 201,
     handler: async (c, { params, body }) =>
-      inTransaction(c.var.ctx, async (tx) => {
+      inTransaction(c.get('ctx'), async (tx) => {
         const campaign = await findCampaign(tx.db, tx.actor.scope, params.id);
         if (!campaign) throw new AppError('NOT_FOUND', '招聘不存在');
         if (campaign.step !== '报名')
@@ -114,7 +114,7 @@ export const recruitmentRoutes = [
     access: 'workflow:write',
     params: ZId,
     body: ZImportApplications,
-    handler: async (c, { params, body }) => importApplications(c.var.ctx, params.id, body.csv),
+    handler: async (c, { params, body }) => importApplications(c.get('ctx'), params.id, body.csv),
   }),
   defineRoute({
     method: 'patch',
@@ -124,7 +124,7 @@ export const recruitmentRoutes = [
     access: 'workflow:write',
     params: ZId,
     body: ZUpdateApplication,
-    handler: async (c, { params, body }) => updateApplicationStep(c.var.ctx, params.id, body),
+    handler: async (c, { params, body }) => updateApplicationStep(c.get('ctx'), params.id, body),
   }),
   defineRoute({
     method: 'post',
@@ -134,7 +134,7 @@ export const recruitmentRoutes = [
     access: 'workflow:write',
     params: ZId,
     body: ZAdvanceCampaign,
-    handler: async (c, { params, body }) => advanceCampaign(c.var.ctx, params.id, body),
+    handler: async (c, { params, body }) => advanceCampaign(c.get('ctx'), params.id, body),
   }),
   defineRoute({
     method: 'post',
@@ -144,7 +144,7 @@ export const recruitmentRoutes = [
     access: 'workflow:approve',
     params: ZId,
     body: ZHireCampaign,
-    handler: async (c, { params, body }) => hireCampaign(c.var.ctx, params.id, body.hiredOn),
+    handler: async (c, { params, body }) => hireCampaign(c.get('ctx'), params.id, body.hiredOn),
   }),
   defineRoute({
     method: 'post',
@@ -155,6 +155,6 @@ export const recruitmentRoutes = [
     params: ZId,
     body: ZReserveApplications,
     handler: async (c, { params, body }) =>
-      reserveApplications(c.var.ctx, params.id, body.applicationIds),
+      reserveApplications(c.get('ctx'), params.id, body.applicationIds),
   }),
 ];

@@ -25,7 +25,7 @@ export const secondmentRoutes = [
     access: 'workflow:read',
     query: ZWorkflowOrgQuery,
     handler: async (c, { query }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await nodeInScope(ctx, query.org);
       const today = todayIso();
       const rows = await listSecondments(ctx.db, ctx.actor.scope, node.path);
@@ -48,7 +48,7 @@ export const secondmentRoutes = [
     access: 'workflow:write',
     body: ZCreateSecondment,
     status: 201,
-    handler: async (c, { body }) => requestSecondment(c.var.ctx, body),
+    handler: async (c, { body }) => requestSecondment(c.get('ctx'), body),
   }),
   defineRoute({
     method: 'post',
@@ -59,7 +59,7 @@ export const secondmentRoutes = [
     params: ZId,
     body: ZDecideProposal,
     handler: async (c, { params, body }) =>
-      decideSecondment(c.var.ctx, params.id, { approve: true, note: body.note }),
+      decideSecondment(c.get('ctx'), params.id, { approve: true, note: body.note }),
   }),
   defineRoute({
     method: 'post',
@@ -70,7 +70,7 @@ export const secondmentRoutes = [
     params: ZId,
     body: ZRejectProposal,
     handler: async (c, { params, body }) =>
-      decideSecondment(c.var.ctx, params.id, { approve: false, note: body.note }),
+      decideSecondment(c.get('ctx'), params.id, { approve: false, note: body.note }),
   }),
   defineRoute({
     method: 'post',
@@ -80,6 +80,7 @@ export const secondmentRoutes = [
     access: 'workflow:write',
     params: ZId,
     body: ZReturnSecondment,
-    handler: async (c, { params, body }) => returnSecondment(c.var.ctx, params.id, body.returnedOn),
+    handler: async (c, { params, body }) =>
+      returnSecondment(c.get('ctx'), params.id, body.returnedOn),
   }),
 ];

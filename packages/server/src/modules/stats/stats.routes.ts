@@ -11,9 +11,9 @@ const ZCodeParam = z.object({ code: z.string().regex(/^\d{6,15}$/, '机构代码
 const dashboardJson = (c: Context<TAppEnv>, code: string) =>
   getStatsDashboardJson(
     {
-      db: c.var.services.database.db,
-      scope: c.var.actor!.scope,
-      policiesDir: c.var.services.config.policiesDir,
+      db: c.get('services').database.db,
+      scope: c.get('actor')!.scope,
+      policiesDir: c.get('services').config.policiesDir,
     },
     code,
   );

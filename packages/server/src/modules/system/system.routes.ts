@@ -11,7 +11,7 @@ export const systemRoutes = [
     access: 'public',
     response: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']) }),
     handler: async (c) => {
-      const { database } = c.var.services;
+      const { database } = c.get('services');
       await database.db.execute(sql`select 1`);
       return { status: 'ok' as const, database: database.kind };
     },

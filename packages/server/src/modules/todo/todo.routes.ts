@@ -50,7 +50,7 @@ export const todoRoutes = [
     access: 'workflow:read',
     query: ZTodoQuery,
     handler: async (c, { query }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await nodeInScope(ctx, query.org);
       const today = todayIso();
       const alerts = await collectAlerts(ctx, node.path, today, {
@@ -81,7 +81,7 @@ export const todoRoutes = [
     access: 'workflow:read',
     query: ZWorkflowOrgQuery,
     handler: async (c, { query }): Promise<TTodoSummary> => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await nodeInScope(ctx, query.org);
       const alerts = await collectAlerts(ctx, node.path, todayIso(), {
         levels: ['overdue', 'due', 'upcoming'],
@@ -110,7 +110,7 @@ export const todoRoutes = [
     access: 'workflow:read',
     query: ZProposalQuery,
     handler: async (c, { query }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await nodeInScope(ctx, query.org);
       return {
         items: await listProposals(ctx.db, ctx.actor.scope, {
@@ -131,7 +131,7 @@ export const todoRoutes = [
     params: ZId,
     body: ZDecideProposal,
     handler: async (c, { params, body }) =>
-      decideProposal(c.var.ctx, params.id, { approve: true, note: body.note }),
+      decideProposal(c.get('ctx'), params.id, { approve: true, note: body.note }),
   }),
   defineRoute({
     method: 'post',
@@ -142,6 +142,6 @@ export const todoRoutes = [
     params: ZId,
     body: ZRejectProposal,
     handler: async (c, { params, body }) =>
-      decideProposal(c.var.ctx, params.id, { approve: false, note: body.note }),
+      decideProposal(c.get('ctx'), params.id, { approve: false, note: body.note }),
   }),
 ];

@@ -30,7 +30,7 @@ export const trainingRoutes = [
     access: 'workflow:read',
     query: ZWorkflowOrgQuery,
     handler: async (c, { query }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await nodeInScope(ctx, query.org);
       const rows = await listCourses(ctx.db, ctx.actor.scope, node.path);
       return {
@@ -46,7 +46,7 @@ export const trainingRoutes = [
     access: 'workflow:write',
     body: ZCreateCourse,
     status: 201,
-    handler: async (c, { body }) => createCourse(c.var.ctx, body),
+    handler: async (c, { body }) => createCourse(c.get('ctx'), body),
   }),
   defineRoute({
     method: 'get',
@@ -56,7 +56,7 @@ export const trainingRoutes = [
     access: 'workflow:read',
     params: ZId,
     handler: async (c, { params }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const course = await findCourse(ctx.db, ctx.actor.scope, params.id);
       if (!course) throw new AppError('NOT_FOUND', '培训不存在');
       return { course, attendees: await listAttendees(ctx.db, ctx.actor.scope, course.id) };
@@ -70,7 +70,7 @@ export const trainingRoutes = [
     access: 'workflow:write',
     params: ZId,
     body: ZAddAttendance,
-    handler: async (c, { params, body }) => addAttendance(c.var.ctx, params.id, body),
+    handler: async (c, { params, body }) => addAttendance(c.get('ctx'), params.id, body),
   }),
   defineRoute({
     method: 'get',
@@ -80,7 +80,7 @@ export const trainingRoutes = [
     access: 'workflow:read',
     query: ZComplianceQuery,
     handler: async (c, { query }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await nodeInScope(ctx, query.org);
       const year = query.year ?? Number(todayIso().slice(0, 4));
       let rules: { id: string; description: string; source: string }[] = [];
@@ -110,7 +110,7 @@ export const trainingRoutes = [
     access: 'workflow:read',
     query: ZComplianceQuery,
     handler: async (c, { query }) => {
-      const ctx = c.var.ctx;
+      const ctx = c.get('ctx');
       const node = await nodeInScope(ctx, query.org);
       const rows = await listCaseStudies(ctx.db, ctx.actor.scope, node.path, query.year);
       return {
@@ -131,7 +131,7 @@ export const trainingRoutes = [
     access: 'workflow:write',
     body: ZCreateCaseStudy,
     status: 201,
-    handler: async (c, { body }) => submitCaseStudy(c.var.ctx, body),
+    handler: async (c, { body }) => submitCaseStudy(c.get('ctx'), body),
   }),
   defineRoute({
     method: 'post',
@@ -141,6 +141,6 @@ export const trainingRoutes = [
     access: 'workflow:write',
     params: ZId,
     body: ZReviewCaseStudy,
-    handler: async (c, { params, body }) => reviewCaseStudy(c.var.ctx, params.id, body),
+    handler: async (c, { params, body }) => reviewCaseStudy(c.get('ctx'), params.id, body),
   }),
 ];

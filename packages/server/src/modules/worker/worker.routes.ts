@@ -38,8 +38,8 @@ export const workerRoutes = [
     access: 'worker:read',
     query: ZWorkerListQuery,
     handler: async (c, { query }) => {
-      const { database, crypto, policies } = c.var.services;
-      const actor = c.var.actor!;
+      const { database, crypto, policies } = c.get('services');
+      const actor = c.get('actor')!;
       const { db } = database;
       const filters: TWorkerFilters = {
         status: query.status,
@@ -94,8 +94,8 @@ export const workerRoutes = [
     access: 'worker:read',
     params: ZIdParam,
     handler: async (c, { params }) => {
-      const { database, crypto, policies } = c.var.services;
-      const actor = c.var.actor!;
+      const { database, crypto, policies } = c.get('services');
+      const actor = c.get('actor')!;
       // The worker, its path's nodes and its archive in one statement (scope checked there).
       const found = await findWorkerDetailInScope(database.db, actor.scope, params.id);
       if (!found) throw new AppError('NOT_FOUND', '工作者不存在');
@@ -134,7 +134,7 @@ export const workerRoutes = [
     access: 'worker:write',
     body: ZCreateWorker,
     status: 201,
-    handler: async (c, { body }) => createWorker(c.var.ctx, body),
+    handler: async (c, { body }) => createWorker(c.get('ctx'), body),
   }),
   defineRoute({
     method: 'patch',
@@ -145,7 +145,7 @@ export const workerRoutes = [
     params: ZIdParam,
     body: ZUpdateWorker,
     handler: async (c, { params, body }) =>
-      updateWorker(c.var.ctx, params.id, body as TUpdateWorker),
+      updateWorker(c.get('ctx'), params.id, body as TUpdateWorker),
   }),
   defineRoute({
     method: 'post',
@@ -156,7 +156,7 @@ export const workerRoutes = [
     params: ZIdParam,
     body: ZCreateArchiveItem,
     status: 201,
-    handler: async (c, { params, body }) => addArchiveItem(c.var.ctx, params.id, body),
+    handler: async (c, { params, body }) => addArchiveItem(c.get('ctx'), params.id, body),
   }),
   defineRoute({
     method: 'get',
@@ -168,8 +168,8 @@ export const workerRoutes = [
     handler: async (c, { params }) => {
       // The scope check, the worker's audit rows and its creation by an import in one statement.
       const items = await findWorkerHistoryInScope(
-        c.var.services.database.db,
-        c.var.actor!.scope,
+        c.get('services').database.db,
+        c.get('actor')!.scope,
         params.id,
       );
       if (!items) throw new AppError('NOT_FOUND', '工作者不存在');
