@@ -43,10 +43,16 @@ export const checkIdNumber = (input: string): TIdNumberCheck => {
   if (idNumberCheckChar(value.slice(0, 17)) !== value[17]) {
     return { ok: false, message: '身份证号校验位错误' };
   }
-  const birthDate = `${value.slice(6, 10)}-${value.slice(10, 12)}-${value.slice(12, 14)}`;
-  const sex = Number(value[16]) % 2 === 1 ? '男' : '女';
-  return { ok: true, value, facts: { birthDate, sex, regionCode: value.slice(0, 6) } };
+  return { ok: true, value, facts: idNumberFacts(value) };
 };
+
+/** What an ID number already checked by `checkIdNumber` (its normalised value) tells: birth
+ * date, sex and region — for a caller that has the value from a schema that checked it. */
+export const idNumberFacts = (value: string): TIdNumberFacts => ({
+  birthDate: `${value.slice(6, 10)}-${value.slice(10, 12)}-${value.slice(12, 14)}`,
+  sex: Number(value[16]) % 2 === 1 ? '男' : '女',
+  regionCode: value.slice(0, 6),
+});
 
 /** Masks an ID number for lists and exports: 6401**********1234. */
 export const maskIdNumber = (value: string): string =>

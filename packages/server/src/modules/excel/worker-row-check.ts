@@ -1,12 +1,12 @@
 import {
-  checkIdNumber,
+  idNumberFacts,
   type TCreateWorkerParsed,
   type TImportIssue,
   type TImportKindSpec,
   ZCreateWorker,
 } from '@shegong/shared';
 import { zodIssues } from './importer.ts';
-import { issue, type TRecord, type TSheetLayout } from './parse-file.ts';
+import type { TRecord, TSheetLayout } from './parse-file.ts';
 import type { TPlaces } from './place-index.ts';
 
 /**
@@ -58,18 +58,11 @@ export const workerRowCheck =
       return { issues };
     }
     const w = parsed.data;
-    const facts = checkIdNumber(w.idNumber);
-    if (!facts.ok) {
-      const at = { column: layout.byField.get('idNumber') };
-      return { issues: [...issues, issue(record.sheet, record.row, facts.message, at)] };
-    }
+    // The schema checked the 身份证号 (ZIdNumber: its errors, at its column, are among the
+    // issues above) and gave it normalised: read its facts without checking it again.
+    const facts = idNumberFacts(w.idNumber);
     return {
       issues,
-      valid: {
-        w,
-        birthDate: facts.facts.birthDate,
-        sex: facts.facts.sex,
-        communityCode: place.community.code,
-      },
+      valid: { w, birthDate: facts.birthDate, sex: facts.sex, communityCode: place.community.code },
     };
   };
