@@ -9,12 +9,7 @@ import { sql } from 'drizzle-orm';
 import { openAuditBulk, type TAuditBulkWriter, type TCreatedRecord } from '../../audit/audit.ts';
 import { queryRows } from '../../db/client.ts';
 import { newId } from '../../security/ids.ts';
-import {
-  type TStatKey,
-  type TWorkerStatFields,
-  workerStatKeys,
-  workerStatProfile,
-} from '../stats/stat-keys.ts';
+import { type TStatKey, type TWorkerStatFields, workerStatKeys } from '../stats/stat-keys.ts';
 import {
   addAlongPath,
   newDelta,
@@ -377,7 +372,7 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
   let reason = '';
   const stats = newDelta();
   /** Per community path: what its new workers count (summed before going up the tree). */
-  const createdStats = new Map<string, { county: string; profiles: TProfileCounts }>();
+  const createdStats = new Map<string, { county: string; keys: TKeySums }>();
   const changedIds: string[] = [];
   const closePostsOf: string[] = [];
   /** Workers whose county changes: their records follow (alignRecordsToWorkerCounty). */
@@ -531,26 +526,29 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
       created.push({ entityId: id, orgPath: community.path, row: r.row, values });
       let group = createdStats.get(community.path);
       if (!group) {
-        group = { county: community.countyCode, profiles: new Map() };
+        group = { county: community.countyCode, keys: new Map() };
         createdStats.set(community.path, group);
       }
-      countProfile(group.profiles, {
-        orgPath: community.path,
-        countyCode: community.countyCode,
-        status: w.status,
-        sex: r.sex,
-        educationLevel: w.educationLevel,
-        educationRecognised: w.educationRecognised,
-        politicalStatus: w.politicalStatus,
-        certificateLevel: w.certificateLevel,
-        postTitle: w.postTitle,
-        birthDate: r.birthDate,
-        serviceStartedOn: w.serviceStartedOn,
-        priorService: [],
-        livesInCommunity: w.livesInCommunity,
-        hiredOn,
-        exitedOn,
-      });
+      addKeys(
+        group.keys,
+        workerStatKeys({
+          orgPath: community.path,
+          countyCode: community.countyCode,
+          status: w.status,
+          sex: r.sex,
+          educationLevel: w.educationLevel,
+          educationRecognised: w.educationRecognised,
+          politicalStatus: w.politicalStatus,
+          certificateLevel: w.certificateLevel,
+          postTitle: w.postTitle,
+          birthDate: r.birthDate,
+          serviceStartedOn: w.serviceStartedOn,
+          priorService: [],
+          livesInCommunity: w.livesInCommunity,
+          hiredOn,
+          exitedOn,
+        }),
+      );
     }
     return { workers: workers.take(), items: items.take(), created };
   };
@@ -830,7 +828,7 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
         await db.execute(sql`delete from import_stage_worker where batch_id = ${batchId}`);
       }
       for (const [path, group] of createdStats) {
-        addAlongPath(stats, path, group.county, profileKeys(group.profiles), 1);
+        addAlongPath(stats, path, group.county, sumsToKeys(group.keys), 1);
       }
       await writeStatDelta(db, stats);
       await audit?.end();
@@ -850,30 +848,18 @@ export const workerImporter: TImporterFactory = (ctx, batchId, spec, mode): TKin
 /** Sums of stat keys: value by dimension (no joined string key per row). */
 type TKeySums = Map<string, Map<string, number>>;
 
-/** Workers counted by their statistics profile (`workerStatProfile`): the first of each and how
- * many — their keys are made once per profile, not once per worker. */
-type TProfileCounts = Map<string, { w: TWorkerStatFields; n: number }>;
-
-const countProfile = (profiles: TProfileCounts, w: TWorkerStatFields) => {
-  const profile = workerStatProfile(w);
-  const counted = profiles.get(profile);
-  if (counted) counted.n++;
-  else profiles.set(profile, { w, n: 1 });
+const addKeys = (sums: TKeySums, keys: readonly TStatKey[]) => {
+  for (const [dim, value, n] of keys) {
+    let values = sums.get(dim);
+    if (!values) {
+      values = new Map();
+      sums.set(dim, values);
+    }
+    values.set(value, (values.get(value) ?? 0) + n);
+  }
 };
 
-/** The keys of the counted workers, summed. */
-const profileKeys = (profiles: TProfileCounts): TStatKey[] => {
-  const sums: TKeySums = new Map();
-  for (const { w, n: count } of profiles.values()) {
-    for (const [dim, value, n] of workerStatKeys(w)) {
-      let values = sums.get(dim);
-      if (!values) {
-        values = new Map();
-        sums.set(dim, values);
-      }
-      values.set(value, (values.get(value) ?? 0) + n * count);
-    }
-  }
+const sumsToKeys = (sums: TKeySums): TStatKey[] => {
   const keys: TStatKey[] = [];
   for (const [dim, values] of sums) for (const [value, n] of values) keys.push([dim, value, n]);
   return keys;
@@ -881,16 +867,16 @@ const profileKeys = (profiles: TProfileCounts): TStatKey[] => {
 
 /** Adds `sign ×` what the workers count, summed per community before it goes up the tree. */
 const addWorkerStats = (delta: TStatDelta, rows: TWorkerStatFields[], sign: 1 | -1) => {
-  const byPath = new Map<string, { county: string; profiles: TProfileCounts }>();
+  const byPath = new Map<string, { county: string; keys: TKeySums }>();
   for (const w of rows) {
     let group = byPath.get(w.orgPath);
     if (!group) {
-      group = { county: w.countyCode, profiles: new Map() };
+      group = { county: w.countyCode, keys: new Map() };
       byPath.set(w.orgPath, group);
     }
-    countProfile(group.profiles, w);
+    addKeys(group.keys, workerStatKeys(w));
   }
   for (const [path, group] of byPath) {
-    addAlongPath(delta, path, group.county, profileKeys(group.profiles), sign);
+    addAlongPath(delta, path, group.county, sumsToKeys(group.keys), sign);
   }
 };

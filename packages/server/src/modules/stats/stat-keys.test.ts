@@ -8,7 +8,6 @@ import {
   serviceBaseYear,
   type TWorkerStatFields,
   workerStatKeys,
-  workerStatProfile,
 } from './stat-keys.ts';
 import { evaluateTargets, quotaBasis, unitSelector } from './stat-policy.ts';
 
@@ -98,45 +97,6 @@ describe('statistics keys', () => {
       ['joined', '2015', 1],
       ['exited', '2026', 1],
     ]);
-  });
-});
-
-describe('statistics profile', () => {
-  // Small domains, so that many drawn workers share a profile.
-  const arbWorker = fc
-    .record({
-      status: fc.constantFrom('在岗', '借调', '已退出'),
-      sex: fc.constantFrom('男', '女'),
-      educationLevel: fc.constantFrom('本科', '大专'),
-      educationRecognised: fc.boolean(),
-      politicalStatus: fc.constantFrom('群众', '中共党员'),
-      certificateLevel: fc.constantFrom('无', '初级'),
-      postTitle: fc.constantFrom(null, '网格员', '未填写', ''),
-      birthDate: fc.constantFrom('1980-01-15', '1980-12-31', '1981-06-01'),
-      serviceStartedOn: fc.constantFrom('2015-01-01', '2015-01-02', '2016-03-10'),
-      priorService: fc.constantFrom([], [{ from: '2010-01-01', to: '2012-06-30', place: '本省' }]),
-      livesInCommunity: fc.boolean(),
-      hiredOn: fc.constantFrom(null, '2015-01-01', '2017-05-05'),
-      exitedOn: fc.constantFrom(null, '2020-02-02'),
-    })
-    .map((over) => worker(over as unknown as Partial<TWorkerStatFields>));
-  const sorted = (w: TWorkerStatFields) =>
-    workerStatKeys(w)
-      .map((k) => k.join('\u0001'))
-      .sort();
-
-  it('is the same for two workers exactly when their keys are', () => {
-    fc.assert(
-      // b: a with some fields taken from another worker (one or two, mostly).
-      fc.property(arbWorker, arbWorker, fc.array(fc.nat(12), { maxLength: 3 }), (a, other, at) => {
-        const fields = Object.keys(other).filter((k) => k !== 'orgPath' && k !== 'countyCode');
-        const b = { ...a };
-        for (const i of at) Object.assign(b, { [fields[i]!]: other[fields[i] as 'sex'] });
-        const same = workerStatProfile(a) === workerStatProfile(b);
-        expect(same).toBe(sorted(a).join('\n') === sorted(b).join('\n'));
-      }),
-      { numRuns: 3000 },
-    );
   });
 });
 

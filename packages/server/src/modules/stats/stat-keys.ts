@@ -138,22 +138,6 @@ export const workerStatKeys = (w: TWorkerStatFields): TStatKey[] => {
   return keys;
 };
 
-/**
- * What of a worker its keys (`workerStatKeys`) are made from, as one text: workers of the same
- * text add the same keys, so a bulk count (the import) makes them once per text and counts them
- * n times. The separator and the null title are control characters no cell of a sheet holds.
- */
-export const workerStatProfile = (w: TWorkerStatFields): string => {
-  const joined = w.hiredOn ?? w.serviceStartedOn;
-  if (w.status === EXITED)
-    return `${EXITED}\u0001${yearOf(joined)}\u0001${yearOf(w.exitedOn ?? joined)}`;
-  return `${w.status}\u0001${yearOf(joined)}\u0001${w.sex}\u0001${w.educationLevel}\u0001${
-    w.educationRecognised ? 1 : 0
-  }\u0001${w.politicalStatus}\u0001${w.certificateLevel}\u0001${w.postTitle ?? '\u0002'}\u0001${yearOf(
-    w.birthDate,
-  )}\u0001${serviceBaseYear(w)}\u0001${w.livesInCommunity ? 1 : 0}`;
-};
-
 /** The latest facts of a community, as the rollup counts them. */
 export type TCommunityFact = {
   population: number | null;
