@@ -36,9 +36,14 @@ const textValue = (v: TCopyValue): string => {
 };
 
 /** One row as a line of COPY text format (for `copyText`). */
-export const textLine = (row: readonly TCopyValue[]): string =>
-  // join builds one flat string; appending field by field makes a rope flattened later.
-  `${row.map(textValue).join('\t')}\n`;
+export const textLine = (row: readonly TCopyValue[]): string => {
+  if (row.length === 0) return '\n';
+  // join builds one flat string; appending field by field, or the line break after the join,
+  // makes a rope the encoder flattens again (a copy of every line).
+  const values = row.map(textValue);
+  values[values.length - 1] += '\n';
+  return values.join('\t');
+};
 
 /** The quote of `rawLine`'s CSV: U+0001, which JSON text never holds unescaped. */
 const RAW_QUOTE = '\u0001';
