@@ -1,5 +1,5 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
-import { prepareSql, runPrepared, type TExecutor } from '../../db/client.ts';
+import { keptSql, runPrepared, type TExecutor } from '../../db/client.ts';
 import { appUser, org, session } from '../../db/schema/index.ts';
 
 export type TUserRow = typeof appUser.$inferSelect;
@@ -67,24 +67,17 @@ export const findSessionForRequest = async (
   db: TExecutor,
   p: { id: string; now: string; idleBefore: string; touchBefore: string },
 ): Promise<TSessionRow | undefined> => {
-  let query = sessionQueries.get(db);
-  if (!query) {
-    query = prepareSessionForRequest(db);
-    sessionQueries.set(db, query);
-  }
+  const query = keptSql(db, 'session_for_request', '', sessionForRequestStatement);
   return (await runPrepared<TSessionRow>(query, p))[0];
 };
 
 /**
- * Built and prepared once per database: PostgreSQL keeps its plan per connection (primary-key
- * reads: the generic plan is the custom one).
+ * `findSessionForRequest`'s statement, built and prepared once per database (`keptSql`):
+ * PostgreSQL keeps its plan per connection (primary-key reads: the generic plan is the custom one).
  */
-const prepareSessionForRequest = (db: TExecutor) => {
+const sessionForRequestStatement = () => {
   const now = sql`${sql.placeholder('now')}::timestamptz`;
-  return prepareSql(
-    db,
-    'session_for_request',
-    sql`select s.csrf_token as "csrfToken",
+  return sql`select s.csrf_token as "csrfToken",
       (s.expires_at <= ${now} or s.last_seen_at <= ${sql.placeholder('idleBefore')}::timestamptz) as ended,
       (u.disabled or coalesce(u.locked_until > ${now}, false)) as blocked,
       s.last_seen_at < ${sql.placeholder('touchBefore')}::timestamptz as stale,
@@ -94,11 +87,8 @@ const prepareSessionForRequest = (db: TExecutor) => {
     from ${session} s
     join ${appUser} u on u.id = s.user_id
     left join ${org} o on o.code = u.org_code
-    where s.id = ${sql.placeholder('id')}`,
-  );
+    where s.id = ${sql.placeholder('id')}`;
 };
-
-const sessionQueries = new WeakMap<TExecutor, ReturnType<typeof prepareSessionForRequest>>();
 
 /**
  * Slides a session's idle window to `at`, if it is still older than `before` (a concurrent
