@@ -2,8 +2,11 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { TScope } from '../../context.ts';
 
-/** Escapes LIKE wildcards in a path prefix (paths hold only digits and '/', but be safe). */
-const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+/**
+ * The `like` pattern of a text prefix, its wildcards escaped (paths hold only digits and '/', but
+ * be safe; a name prefix may hold any).
+ */
+export const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
 /**
  * The one place that turns a scope into SQL for a path column (documenso's where-builder idea):

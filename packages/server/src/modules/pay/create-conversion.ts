@@ -19,8 +19,9 @@ import { payConversion } from '../../db/schema/index.ts';
 import { startJob } from '../../jobs/jobs.ts';
 import { newId } from '../../security/ids.ts';
 import { effectivePackIds, findOrgInScope } from '../org/org.repo.ts';
+import { likePrefix } from '../org/org-scope.ts';
 import { finalReport } from './final-report.ts';
-import { likePrefix, listStreetsUnder, loadPayWorkers, type TStreetRow } from './pay.repo.ts';
+import { listStreetsUnder, loadPayWorkers, type TStreetRow } from './pay.repo.ts';
 import { copyRows, type TCopyCell } from './pay-copy.ts';
 import { hiredOnOf, type TPayWorkerRow, workerPayInput } from './pay-inputs.ts';
 

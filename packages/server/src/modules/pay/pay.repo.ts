@@ -1,12 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { TScope } from '../../context.ts';
 import { keptSql, queryRows, runPrepared, type TExecutor } from '../../db/client.ts';
+import { likePrefix, scopePattern } from '../org/org-scope.ts';
 import type { TPayLineRow } from './compute-lines.ts';
 import { laterChanges, monthEnd, monthStart, type TPayWorkerRow } from './pay-inputs.ts';
 
 // All SQL of the pay module. Reads of people data take the caller's scope.
-
-export const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
 /**
  * SQL: `column` lies under one of the paths. Several paths are also bounded by the range from the
@@ -170,7 +169,7 @@ export const loadPayWorkerWithNodes = async (
         from worker w
         where w.id = ${sql.placeholder('id')}::uuid and w.org_path like ${sql.placeholder('scopePattern')}`,
     ),
-    { id, scopePattern: likePrefix(scope.path), from: monthStart(month), to: monthEnd(month) },
+    { id, scopePattern: scopePattern(scope), from: monthStart(month), to: monthEnd(month) },
   );
   if (!found) return undefined;
   const { nodes, ...row } = found;

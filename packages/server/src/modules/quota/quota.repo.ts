@@ -3,10 +3,9 @@ import { sql } from 'drizzle-orm';
 import type { TScope } from '../../context.ts';
 import type { TExecutor } from '../../db/client.ts';
 import { queryRows } from '../../db/client.ts';
+import { likePrefix } from '../org/org-scope.ts';
 
 // All SQL of the quota module. Every read takes the caller's scope and keeps to the subtree.
-
-const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
 export type TCommunityRow = {
   code: string;

@@ -5,6 +5,7 @@ import type { TScope } from '../../context.ts';
 import type { TExecutor } from '../../db/client.ts';
 import { archiveItem, caseStudy, org, worker } from '../../db/schema/index.ts';
 import { communityStreet, effectivePackIds } from '../org/org.repo.ts';
+import { likePrefix } from '../org/org-scope.ts';
 import { laterChanges, recordFactsOn } from '../pay/pay-inputs.ts';
 import type { TArchiveRow, TWorkerRow } from '../worker/worker.repo.ts';
 import { workerInScope } from '../worker/worker.repo.ts';
@@ -188,8 +189,6 @@ export const loadRecords = async (
     streetName: r.streetName ?? '',
   }));
 };
-
-const likePrefix = (path: string) => `${path.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
 /**
  * Active workers (not 已退出) under a path and inside the scope, in id order from `after`, with

@@ -16,7 +16,7 @@ import {
   toImportCreation,
 } from '../audit/audit.repo.ts';
 import { findOrgInScope } from '../org/org.repo.ts';
-import { pathLike, scopePattern, underPath } from '../org/org-scope.ts';
+import { likePrefix, pathLike, scopePattern, underPath } from '../org/org-scope.ts';
 
 export type TWorkerRow = typeof worker.$inferSelect;
 export type TArchiveRow = typeof archiveItem.$inferSelect;
@@ -75,7 +75,7 @@ const filterConditions = (
   if (f.certificateLevel)
     conditions.push(eq(worker.certificateLevel, bind('certificateLevel', f.certificateLevel)));
   if (f.nameprefix)
-    conditions.push(sql`${worker.name} like ${bind('nameprefix', likeNamePrefix(f.nameprefix))}`);
+    conditions.push(sql`${worker.name} like ${bind('nameprefix', likePrefix(f.nameprefix))}`);
   if (f.idNumberHash)
     conditions.push(eq(worker.idNumberHash, bind('idNumberHash', f.idNumberHash)));
   if (f.phoneHash) conditions.push(eq(worker.phoneHash, bind('phoneHash', f.phoneHash)));
@@ -201,16 +201,13 @@ const listValues = (scope: TScope, f: TWorkerFilters, page: TListPage) => {
   if (f.postTitle) values.postTitle = f.postTitle;
   if (f.educationLevel) values.educationLevel = f.educationLevel;
   if (f.certificateLevel) values.certificateLevel = f.certificateLevel;
-  if (f.nameprefix) values.nameprefix = likeNamePrefix(f.nameprefix);
+  if (f.nameprefix) values.nameprefix = likePrefix(f.nameprefix);
   if (f.idNumberHash) values.idNumberHash = f.idNumberHash;
   if (f.phoneHash) values.phoneHash = f.phoneHash;
   if (page.after) values.after = page.after;
   if (page.countCap !== undefined) values.countLimit = page.countCap + 1;
   return values;
 };
-
-/** The `like` pattern of a name prefix, its wildcards escaped. */
-const likeNamePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
 /** The list's statement (see listWorkers), its values bound by `bind`. */
 const listStatement = (
