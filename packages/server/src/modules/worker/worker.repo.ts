@@ -145,9 +145,10 @@ export const listWorkers = async (
   page: { after?: string; limit: number; countCap?: number },
 ): Promise<{ rows: TWorkerListRow[]; orgFound: boolean }> => {
   const orgCode = filters.orgCode;
+  const values = listValues(scope, filters, page);
   const rows = await runPrepared<TWorkerListRow>(
-    listStatementOf(db, scope, filters, page),
-    listValues(scope, filters, page),
+    listStatementOf(db, scope, filters, page, values),
+    values,
   );
   if (rows.length > 0 || !orgCode) return { rows, orgFound: true };
   // An empty page with an org filter: none match, or the node is not in the scope (→ 404).
@@ -166,33 +167,27 @@ type TListPage = { after?: string; limit: number; countCap?: number };
  * than running it for a street. Otherwise unnamed, planned with the values at each run: a name
  * prefix (`like $1`) must become an index range.
  */
-const listStatementOf = (db: TExecutor, scope: TScope, f: TWorkerFilters, page: TListPage) => {
-  // Which values the statement takes (the same tests as listStatement's).
-  const shape = [
-    scope.kind,
-    f.orgCode !== undefined,
-    f.status,
-    f.postTitle,
-    f.educationLevel,
-    f.certificateLevel,
-    f.nameprefix,
-    f.idNumberHash,
-    f.phoneHash,
-    page.after,
-  ]
-    .map((v, i) => (i === 0 ? v : v ? 1 : 0))
-    .join('')
-    .concat(page.countCap === undefined ? '' : 'c');
-  return keptSql(
+const listStatementOf = (
+  db: TExecutor,
+  scope: TScope,
+  f: TWorkerFilters,
+  page: TListPage,
+  values: Record<string, unknown>,
+) =>
+  keptSql(
     db,
     'list_workers',
-    shape,
+    // The shape: which placeholders the statement takes (listValues sets a value exactly where
+    // listStatement puts its placeholder), with the scope's kind.
+    `${scope.kind}:${Object.keys(values).join(',')}`,
     () => listStatement(scope, f, page, byPlaceholder),
     f.orgCode !== undefined && f.nameprefix === undefined,
   );
-};
 
-/** The values of the placeholders of `listStatementOf`'s statement. */
+/**
+ * The values of the placeholders of `listStatementOf`'s statement: one for each placeholder
+ * `listStatement` puts in, under the same conditions (their names are the statement's shape).
+ */
 const listValues = (scope: TScope, f: TWorkerFilters, page: TListPage) => {
   const values: Record<string, unknown> = { scopePattern: scopePattern(scope), limit: page.limit };
   if (f.orgCode !== undefined) values.orgCode = f.orgCode;
