@@ -198,6 +198,9 @@ const ownPath = (options: QueryOptions | undefined): boolean =>
 /** Commands after which kept statements are forgotten (`#forgetAll`). */
 const SCHEMA_CHANGES = new Set(['CREATE', 'ALTER', 'DROP']);
 
+/** Commands whose tag's count is of rows written (`affectedRows`). */
+const ROW_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'COPY', 'MERGE']);
+
 type TField = { name: string; dataTypeID: number };
 type TKept = {
   name: string;
@@ -413,7 +416,7 @@ const readResult = <T>(
       const parts = tag.split(' ');
       const command = parts[0]!;
       const rowCount = Number.parseInt(parts[parts.length - 1]!, 10);
-      if (['INSERT', 'UPDATE', 'DELETE', 'COPY', 'MERGE'].includes(command)) {
+      if (ROW_COMMANDS.has(command)) {
         affectedRows += rowCount;
       }
       result = {
